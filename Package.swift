@@ -1,0 +1,38 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "HookRules",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hookrules", targets: ["HookRulesCLI"]),
+        .executable(name: "hookrules-bench", targets: ["HookRulesBenchmarks"]),
+        .library(name: "LuaRuntime", targets: ["LuaRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's Lua 5.4 headers and library, nothing else.
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // What Swift cannot import (function-like macros, LUA_REGISTRYINDEX) or must not do (raise a Lua error:
+        // a longjmp must never cross a Swift frame). Prefixed `hr_`, no decisions of its own.
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // The only module that touches the Lua C API.
+        .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim"]),
+        .executableTarget(
+            name: "HookRulesCLI",
+            dependencies: [
+                "LuaRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "HookRulesBenchmarks", dependencies: ["LuaRuntime"]),
+        .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

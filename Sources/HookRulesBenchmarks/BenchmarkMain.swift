@@ -1,0 +1,71 @@
+import Foundation
+import LuaRuntime
+
+/// `hookrules-bench [--seconds S] [--samples DIR]`: decodes every bundled sample into Lua tables with HookRules and,
+/// in the same run on the same bytes, with plain `lua5.4` + Debian's lua-cjson (bench/reference/decode.lua); prints
+/// MB/s for both and their ratio. Exits non-zero only if a run fails, never because of a figure.
+@main
+struct BenchmarkMain {
+    static func main() throws {
+        let options = try BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+        let files = try sampleFiles(in: options.samples)
+        guard !files.isEmpty else { throw BenchmarkFailure("no samples under \(options.samples)") }
+
+        print("JSON body → Lua tables, \(files.count) samples, \(options.seconds) s per sample and side")
+        let ours = try files.map { try measureHookRules(file: $0, seconds: options.seconds) }
+        let reference = try ReferenceRun.decode(files: files.map(\.path), seconds: options.seconds)
+        try JSONDecodeReport(ours: ours, reference: reference).print()
+    }
+
+    static func sampleFiles(in folder: String) throws -> [SampleFile] {
+        let names = FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []
+        return try names.filter { $0.hasSuffix(".json") }.sorted().map { name in
+            let path = (folder as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw BenchmarkFailure("cannot read \(path)")
+            }
+            return SampleFile(path: path, bytes: Array(data))
+        }
+    }
+
+    static func measureHookRules(file: SampleFile, seconds: Double) throws -> Measurement {
+        var state = try LuaState()
+        let input = LuaInput.json(file.bytes)
+        for _ in 0..<200 { try state.materialize(input) }  // warm-up
+        let clock = ContinuousClock()
+        let started = clock.now
+        let budget = Duration.milliseconds(Int(seconds * 1000))
+        var iterations = 0
+        while clock.now - started < budget {
+            for _ in 0..<100 { try state.materialize(input) }
+            iterations += 100
+        }
+        return Measurement(path: file.path, bytes: file.bytes.count, iterations: iterations, seconds: (clock.now - started).seconds)
+    }
+}
+
+struct SampleFile {
+    let path: String
+    let bytes: [UInt8]
+}
+
+struct Measurement {
+    let path: String
+    let bytes: Int
+    let iterations: Int
+    let seconds: Double
+
+    var megabytesPerSecond: Double { Double(bytes * iterations) / seconds / 1_000_000 }
+}
+
+struct BenchmarkFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

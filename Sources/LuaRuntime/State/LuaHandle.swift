@@ -1,0 +1,282 @@
+import CLua
+import CLuaShim
+
+/// The C state and everything allocated beside it. Closing it (in `deinit`) frees all of them together.
+struct LuaHandle: ~Copyable {
+    private let state: OpaquePointer
+    private let memory: UnsafeMutablePointer<MemoryAccount>
+    private let context: HostContext
+    private let limits: LuaLimits
+    private let newEnvironmentRef: Int32
+    private let librariesRef: Int32
+    private var scriptRefs: [Int32] = []
+
+    init(limits: LuaLimits, libraries: [LuaLibrary]) throws(LuaError) {
+        let memory = UnsafeMutablePointer<MemoryAccount>.allocate(capacity: 1)
+        memory.initialize(to: MemoryAccount(limit: limits.memoryBytes))
+        // Until a rule runs, Swift is in charge: allocations must not fail (see MemoryAccount).
+        memory.pointee.hostIsBuilding = true
+        guard let state = hr_newstate(luaAllocate, memory) else {
+            memory.deallocate()
+            throw LuaError(.memoryLimit, "could not create a Lua state")
+        }
+        let context = HostContext(limits: limits, memory: memory)
+        let refs: (environment: Int32, libraries: Int32)
+        do {
+            refs = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
+        } catch {
+            hr_closestate(state)
+            memory.deallocate()
+            throw error
+        }
+        self.state = state
+        self.memory = memory
+        self.context = context
+        self.limits = limits
+        newEnvironmentRef = refs.environment
+        librariesRef = refs.libraries
+    }
+
+    /// Opens the standard libraries, builds the sandbox and runs the host libraries.
+    private static func prepare(
+        _ state: OpaquePointer, context: HostContext, limits: LuaLimits, libraries: [LuaLibrary]
+    ) throws(LuaError) -> (environment: Int32, libraries: Int32) {
+        openStandardLibraries(state)
+        let sandbox = LuaScript(name: SandboxSource.chunkName, text: SandboxSource.text)
+        try loadTrustedChunk(sandbox, into: state)
+        let argumentCount = pushSandboxArguments(state, context: context, limits: limits)
+        let environment = try runTrustedChunk(sandbox, in: state, arguments: argumentCount)
+        return (environment, try loadLibraries(libraries, into: state))
+    }
+
+    deinit {
+        hr_closestate(state)
+        memory.deallocate()
+    }
+
+    var memoryInUse: Int { memory.pointee.used }
+
+    // MARK: Loading
+
+    mutating func compile(_ script: LuaScript) throws(LuaError) {
+        if script.text.first == 0x1B {  // LUA_SIGNATURE starts with ESC
+            throw LuaError(
+                .syntax, "\(script.name) is precompiled Lua bytecode; HookRules only loads rule source text")
+        }
+        let status = script.text.withUnsafeBufferPointer { text in
+            text.withMemoryRebound(to: CChar.self) {
+                luaL_loadbufferx(state, $0.baseAddress, $0.count, "@" + script.name, "t")
+            }
+        }
+        guard status == LUA_OK else {
+            let (location, message) = LuaSourceLocation.split(errorText(at: -1), knownScripts: [script])
+            hr_pop(state, 1)
+            throw LuaError(.syntax, message, location: location)
+        }
+        scriptRefs.append(luaL_ref(state, hr_registry_index()))
+    }
+
+    private static func openStandardLibraries(_ state: OpaquePointer) {
+        let libraries: [(String, lua_CFunction)] = [
+            ("_G", luaopen_base), ("string", luaopen_string), ("table", luaopen_table), ("math", luaopen_math),
+            ("utf8", luaopen_utf8), ("coroutine", luaopen_coroutine), ("os", luaopen_os),
+        ]
+        for (name, open) in libraries {
+            luaL_requiref(state, name, open, 1)
+            hr_pop(state, 1)
+        }
+    }
+
+    private static func pushSandboxArguments(
+        _ state: OpaquePointer, context: HostContext, limits: LuaLimits
+    ) -> Int32 {
+        let contextPointer = Unmanaged.passUnretained(context).toOpaque()
+        lua_pushlightuserdata(state, contextPointer)
+        hr_push_swift_function(state, hostLog, 1)
+        lua_pushlightuserdata(state, contextPointer)
+        hr_push_swift_function(state, hostJSONDecode, 1)
+        lua_pushlightuserdata(state, nil)  // json.null
+        lua_pushinteger(state, lua_Integer(limits.patternSubjectBytes))
+        lua_pushinteger(state, lua_Integer(limits.patternBytes))
+        return 5
+    }
+
+    /// Loads each library's script and collects the tables they return into one registry table.
+    private static func loadLibraries(_ libraries: [LuaLibrary], into state: OpaquePointer) throws(LuaError) -> Int32 {
+        lua_createtable(state, 0, Int32(libraries.count))
+        for library in libraries {
+            try loadTrustedChunk(library.script, into: state)
+            let ref = try runTrustedChunk(library.script, in: state, arguments: 0)
+            var name = library.name
+            name.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(ref))
+            guard lua_type(state, -1) == LUA_TTABLE else {
+                throw LuaError(.contract, "library \(library.name) must return a table")
+            }
+            lua_rawset(state, -3)
+            luaL_unref(state, hr_registry_index(), ref)
+        }
+        return luaL_ref(state, hr_registry_index())
+    }
+
+    /// Compiles host-written Lua, which runs with the full standard library.
+    private static func loadTrustedChunk(_ script: LuaScript, into state: OpaquePointer) throws(LuaError) {
+        let status = script.text.withUnsafeBufferPointer { text in
+            text.withMemoryRebound(to: CChar.self) {
+                luaL_loadbufferx(state, $0.baseAddress, $0.count, script.name, "t")
+            }
+        }
+        guard status == LUA_OK else {
+            let message = errorText(state, at: -1)
+            hr_pop(state, 1)
+            throw LuaError(.contract, "host library \(script.name) does not compile: \(message)")
+        }
+    }
+
+    /// Calls the compiled chunk below its `arguments` and keeps its first result in the registry.
+    private static func runTrustedChunk(
+        _ script: LuaScript, in state: OpaquePointer, arguments: Int32
+    ) throws(LuaError) -> Int32 {
+        guard hr_pcall_traceback(state, arguments, 1) == LUA_OK else {
+            let message = errorText(state, at: -1)
+            hr_pop(state, 1)
+            throw LuaError(.contract, "host library \(script.name) failed: \(message)")
+        }
+        return luaL_ref(state, hr_registry_index())
+    }
+
+    // MARK: Running
+
+    func run(
+        scriptAt index: Int, of scripts: [LuaScript], function: String?, arguments: [LuaInput]
+    ) throws(LuaError) -> LuaRun {
+        let base = lua_gettop(state)
+        defer { lua_settop(state, base) }
+        memory.pointee.exceeded = false
+        _ = context.log.take()
+        context.budget.start(instructions: limits.instructions, wallClock: limits.wallClock)
+        hr_set_budget_hook(
+            state, budgetCheck, Unmanaged.passUnretained(context.budget).toOpaque(), ExecutionBudget.checkInterval)
+        defer { hr_clear_budget_hook(state) }
+
+        // A fresh environment, installed as the chunk's _ENV (its first upvalue), so nothing carries over.
+        lua_rawgeti(state, hr_registry_index(), lua_Integer(newEnvironmentRef))
+        lua_rawgeti(state, hr_registry_index(), lua_Integer(librariesRef))
+        guard hr_pcall_traceback(state, 1, 1) == LUA_OK else {
+            throw LuaError(.memoryLimit, "could not build the rule environment: \(errorText(at: -1))")
+        }
+        lua_rawgeti(state, hr_registry_index(), lua_Integer(scriptRefs[index]))
+        hr_insert(state, -2)
+        _ = lua_setupvalue(state, -2, 1)
+
+        try protectedCall(arguments: 0, results: function == nil ? hr_multret() : 1, scripts: scripts)
+        if let function {
+            try pushFunction(named: function, from: scripts[index])
+            let writer = LuaInputWriter(state: state, memory: memory, jsonDepth: limits.jsonDepth)
+            for (position, argument) in arguments.enumerated() {
+                try writer.push(argument, name: "argument \(position + 1)")
+            }
+            try protectedCall(arguments: Int32(arguments.count), results: hr_multret(), scripts: scripts)
+        }
+        let first = base + 1 + (function == nil ? 0 : 1)  // the module table stays below a called function's results
+        var values: [LuaValue] = []
+        for slot in first...max(first, lua_gettop(state)) where slot <= lua_gettop(state) {
+            var reader = LuaValueReader(state: state)
+            do {
+                values.append(try reader.read(at: slot, name: "result \(slot - first + 1)"))
+            } catch {
+                throw LuaError(.unconvertibleResult, error.message, log: context.log.take())
+            }
+        }
+        return LuaRun(values: values, log: context.log.take(), instructions: context.budget.instructionsUsed)
+    }
+
+    /// Builds `input` in the state and drops it again, without running Lua code.
+    func materialize(_ input: LuaInput) throws(LuaError) {
+        let base = lua_gettop(state)
+        defer { lua_settop(state, base) }
+        try LuaInputWriter(state: state, memory: memory, jsonDepth: limits.jsonDepth).push(input, name: "input")
+    }
+
+    /// Replaces the module table on top of the stack with module[name], which must be a function.
+    private func pushFunction(named name: String, from script: LuaScript) throws(LuaError) {
+        guard lua_type(state, -1) == LUA_TTABLE else {
+            let typeName = String(cString: lua_typename(state, lua_type(state, -1)))
+            throw LuaError(.contract, "\(script.name) must return a table with a function '\(name)', not a \(typeName)")
+        }
+        var key = name
+        key.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+        lua_rawget(state, -2)
+        guard lua_type(state, -1) == LUA_TFUNCTION else {
+            throw LuaError(.contract, "\(script.name) returns no function '\(name)'")
+        }
+    }
+
+    /// Calls the function below `arguments` with the limits enforced, turning a failure into a ``LuaError``.
+    ///
+    /// A run during which any limit tripped has failed, even if the rule caught the error (with `pcall`, or at a
+    /// coroutine's boundary) and returned normally.
+    private func protectedCall(arguments: Int32, results: Int32, scripts: [LuaScript]) throws(LuaError) {
+        memory.pointee.hostIsBuilding = false
+        let status = hr_pcall_traceback(state, arguments, results)
+        memory.pointee.hostIsBuilding = true
+        let limit = context.budget.tripped ?? (memory.pointee.exceeded ? .memory : nil)
+        guard status != LUA_OK || limit != nil else { return }
+
+        var location: LuaSourceLocation?
+        var text = "the rule stopped"
+        var traceback: String?
+        if status != LUA_OK {
+            hr_take_traceback(state)
+            traceback = lua_type(state, -1) == LUA_TSTRING ? errorText(at: -1) : nil
+            hr_pop(state, 1)
+            (location, text) = LuaSourceLocation.split(errorText(at: -1), knownScripts: scripts)
+        }
+        let log = context.log.take()
+        switch limit {
+        case .instructions:
+            throw LuaError(.instructionLimit, "instruction limit exceeded (\(limits.instructions) instructions)",
+                location: location, traceback: traceback, log: log)
+        case .time:
+            throw LuaError(.timeLimit, "time limit exceeded (\(limits.wallClock))",
+                location: location, traceback: traceback, log: log)
+        case .memory:
+            throw LuaError(.memoryLimit, "memory limit exceeded (\(limits.memoryBytes) bytes)",
+                location: location, traceback: traceback, log: log)
+        case nil where status == LUA_ERRMEM:
+            throw LuaError(.memoryLimit, "memory limit exceeded (\(limits.memoryBytes) bytes)",
+                location: location, traceback: traceback, log: log)
+        case nil:
+            throw LuaError(.runtime, text, location: location, traceback: traceback, log: log)
+        }
+    }
+
+    private func errorText(at index: Int32) -> String {
+        Self.errorText(state, at: index)
+    }
+
+    /// The error value at `index` as text, without running `__tostring` (no Lua code runs from here).
+    private static func errorText(_ state: OpaquePointer, at index: Int32) -> String {
+        switch lua_type(state, index) {
+        case LUA_TSTRING, LUA_TNUMBER:
+            var length = 0
+            let bytes = lua_tolstring(state, index, &length)
+            return String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self)
+        default:
+            let typeName = String(cString: lua_typename(state, lua_type(state, index)))
+            return "(error object is a \(typeName) value)"
+        }
+    }
+}
+
+extension LuaSourceLocation {
+    /// Splits a Lua message at the location of one of `scripts`, reporting the script's full name.
+    static func split(_ text: String, knownScripts: [LuaScript]) -> (LuaSourceLocation?, String) {
+        let (location, message) = split(text, knownChunks: knownScripts.map(\.displayedName))
+        guard var location else { return (nil, message) }
+        if let script = knownScripts.first(where: { $0.displayedName == location.chunk }) {
+            location.chunk = script.name
+        }
+        return (location, message)
+    }
+}

@@ -1,0 +1,50 @@
+/// Lua source text and the name errors will show for it (a rule file's path, such as `rules/shopify.lua`).
+public struct LuaScript: Sendable, Hashable {
+    public var name: String
+    public var text: [UInt8]
+
+    public init(name: String, text: [UInt8]) {
+        self.name = name
+        self.text = text
+    }
+
+    public init(name: String, text: String) {
+        self.init(name: name, text: Array(text.utf8))
+    }
+
+    /// The name as Lua prints it in messages: Lua keeps at most 59 bytes of a chunk name, and shortens a longer one
+    /// to "..." followed by its end.
+    var displayedName: String {
+        let limit = 59
+        let bytes = Array(name.utf8)
+        guard bytes.count > limit else { return name }
+        return "..." + String(decoding: bytes.suffix(limit - 3), as: UTF8.self)
+    }
+}
+
+/// A trusted Lua library the host adds to every rule's environment under `name` (for example the rule DSL). Its
+/// script runs once per state, with the full standard library, and returns a table of functions. Rules receive a
+/// copy of that table, so they cannot change it for the next hook; the functions themselves must keep no state.
+public struct LuaLibrary: Sendable, Hashable {
+    public var name: String
+    public var script: LuaScript
+
+    public init(name: String, script: LuaScript) {
+        self.name = name
+        self.script = script
+    }
+}
+
+/// A script loaded into a ``LuaState``.
+public struct LuaScriptID: Sendable, Hashable {
+    let index: Int
+}
+
+/// What one successful call returned.
+public struct LuaRun: Sendable, Equatable {
+    public var values: [LuaValue]
+    /// What the rule printed, capped by ``LuaLimits/logLines`` and ``LuaLimits/logBytes``.
+    public var log: [String]
+    /// VM instructions used, to the nearest thousand.
+    public var instructions: Int
+}

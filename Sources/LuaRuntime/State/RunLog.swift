@@ -1,0 +1,34 @@
+/// What a rule printed during one run, capped so a chatty or hostile rule cannot fill memory.
+struct RunLog {
+    private(set) var lines: [String] = []
+    private var bytes = 0
+    private var dropped = 0
+    let maxLines: Int
+    let maxBytes: Int
+
+    init(maxLines: Int, maxBytes: Int) {
+        self.maxLines = maxLines
+        self.maxBytes = maxBytes
+    }
+
+    mutating func append(_ line: String) {
+        guard lines.count < maxLines, bytes + line.utf8.count <= maxBytes else {
+            dropped += 1
+            return
+        }
+        bytes += line.utf8.count
+        lines.append(line)
+    }
+
+    /// The kept lines, plus a last line saying how many were dropped.
+    mutating func take() -> [String] {
+        var result = lines
+        if dropped > 0 {
+            result.append("(\(dropped) more lines dropped: log limit of \(maxLines) lines / \(maxBytes) bytes)")
+        }
+        lines = []
+        bytes = 0
+        dropped = 0
+        return result
+    }
+}

@@ -1,0 +1,13 @@
+/// A value the host hands to a rule. Bodies stay bytes until they are decoded straight into Lua tables: there is no
+/// intermediate Swift tree on the hot path.
+public indirect enum LuaInput: Sendable {
+    case value(LuaValue)
+    /// A Lua string holding exactly these bytes (a raw body, a header that may not be UTF-8).
+    case bytes([UInt8])
+    /// A JSON document, decoded into Lua tables (see `JSONLuaDecoder` for the exact rules).
+    case json([UInt8])
+    /// An `application/x-www-form-urlencoded` body, decoded into a table of strings.
+    case form([UInt8])
+    /// A table with these fields, in this order.
+    case table([(String, LuaInput)])
+}

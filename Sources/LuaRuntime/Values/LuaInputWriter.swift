@@ -1,0 +1,87 @@
+import CLua
+import CLuaShim
+
+/// Pushes ``LuaInput``s onto a Lua stack. Runs while the state's memory account lets the host build without
+/// allocation failures (see ``MemoryAccount``), and checks the limit itself at each table and body.
+struct LuaInputWriter {
+    let state: OpaquePointer
+    let memory: UnsafeMutablePointer<MemoryAccount>
+    let jsonDepth: Int
+
+    func push(_ input: LuaInput, name: String) throws(LuaError) {
+        guard lua_checkstack(state, 4) != 0 else {
+            throw LuaError(.invalidInput, "\(name) cannot be passed: the Lua stack is full")
+        }
+        switch input {
+        case .value(let value):
+            try push(value, name: name, depth: 0)
+        case .bytes(let bytes):
+            bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+        case .json(let bytes):
+            let result = bytes.withUnsafeBytes { buffer in
+                Result { () throws(JSONDecodingError) in
+                    try JSONLuaDecoder.push(buffer, onto: state, maxDepth: jsonDepth, memory: memory)
+                }
+            }
+            if case .failure(let error) = result {
+                try checkMemory(name)
+                throw LuaError(.invalidInput, "\(name): \(error)")
+            }
+        case .form(let bytes):
+            let result = bytes.withUnsafeBytes { buffer in
+                Result { () throws(FormDecodingError) in try FormLuaDecoder.push(buffer, onto: state, memory: memory) }
+            }
+            if case .failure(let error) = result {
+                try checkMemory(name)
+                throw LuaError(.invalidInput, "\(name): \(error)")
+            }
+        case .table(let fields):
+            lua_createtable(state, 0, Int32(clamping: fields.count))
+            for (key, field) in fields {
+                pushString(key)
+                try push(field, name: "\(name).\(key)")
+                lua_rawset(state, -3)
+            }
+        }
+        try checkMemory(name)
+    }
+
+    private func push(_ value: LuaValue, name: String, depth: Int) throws(LuaError) {
+        guard depth < jsonDepth, lua_checkstack(state, 3) != 0 else {
+            throw LuaError(.invalidInput, "\(name) is nested too deeply")
+        }
+        switch value {
+        case .nil: lua_pushnil(state)
+        case .boolean(let flag): lua_pushboolean(state, flag ? 1 : 0)
+        case .integer(let number): lua_pushinteger(state, lua_Integer(number))
+        case .number(let number): lua_pushnumber(state, number)
+        case .string(let text): pushString(text)
+        case .array(let items):
+            lua_createtable(state, Int32(clamping: items.count), 0)
+            for (offset, item) in items.enumerated() {
+                try push(item, name: name, depth: depth + 1)
+                lua_rawseti(state, -2, lua_Integer(offset + 1))
+            }
+            try checkMemory(name)
+        case .table(let fields):
+            lua_createtable(state, 0, Int32(clamping: fields.count))
+            for (key, field) in fields {
+                pushString(key)
+                try push(field, name: name, depth: depth + 1)
+                lua_rawset(state, -3)
+            }
+            try checkMemory(name)
+        }
+    }
+
+    private func pushString(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+    }
+
+    private func checkMemory(_ name: String) throws(LuaError) {
+        if memory.pointee.isOverLimit {
+            throw LuaError(.memoryLimit, "\(name) needs more memory than the limit of \(memory.pointee.limit) bytes")
+        }
+    }
+}

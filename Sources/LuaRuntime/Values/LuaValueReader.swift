@@ -1,0 +1,144 @@
+import CLua
+import CLuaShim
+
+/// Reads Lua values off the stack into ``LuaValue``s without running any Lua code.
+///
+/// Only raw access is used (`lua_next`, `lua_rawlen`), so no metamethod can raise, loop or yield while Swift frames
+/// are on the stack; tables with a metatable are refused outright instead of being read half-way. Strings are read
+/// in place, numbers with `lua_tointegerx`/`lua_tonumberx`, so reading never allocates inside Lua. Depth, size and
+/// cycles are bounded, so a hostile result gives an error, never a hang.
+struct LuaValueReader {
+    static let maxDepth = 64
+    static let maxElements = 1_000_000
+
+    private let state: OpaquePointer
+    private var elements = 0
+    private var path: [String] = []
+    private var tablesOnPath: Set<UnsafeRawPointer> = []
+
+    init(state: OpaquePointer) {
+        self.state = state
+    }
+
+    mutating func read(at index: Int32, name: String) throws(LuaError) -> LuaValue {
+        path = [name]
+        return try readValue(at: lua_absindex(state, index))
+    }
+
+    private mutating func readValue(at index: Int32) throws(LuaError) -> LuaValue {
+        elements += 1
+        if elements > Self.maxElements {
+            throw failure("is too large to return (more than \(Self.maxElements) values)")
+        }
+        switch lua_type(state, index) {
+        case LUA_TNIL, LUA_TNONE:
+            return .nil
+        case LUA_TBOOLEAN:
+            return .boolean(lua_toboolean(state, index) != 0)
+        case LUA_TNUMBER:
+            if lua_isinteger(state, index) != 0 {
+                return .integer(Int64(lua_tointegerx(state, index, nil)))
+            }
+            return .number(Double(lua_tonumberx(state, index, nil)))
+        case LUA_TSTRING:
+            return .string(try readString(at: index))
+        case LUA_TLIGHTUSERDATA where lua_touserdata(state, index) == nil:
+            return .nil  // json.null
+        case LUA_TTABLE:
+            return try readTable(at: index)
+        default:
+            let typeName = String(cString: lua_typename(state, lua_type(state, index)))
+            throw failure("is a \(typeName), which cannot leave Lua")
+        }
+    }
+
+    private func readString(at index: Int32) throws(LuaError) -> String {
+        var length = 0
+        let bytes = lua_tolstring(state, index, &length)
+        let buffer = UnsafeRawBufferPointer(start: bytes, count: length)
+        guard let text = String(validating: buffer, as: UTF8.self) else {
+            throw failure("is a string that is not valid UTF-8")
+        }
+        return text
+    }
+
+    private mutating func readTable(at index: Int32) throws(LuaError) -> LuaValue {
+        if lua_getmetatable(state, index) != 0 {
+            hr_pop(state, 1)
+            throw failure("is a table with a metatable; return plain tables")
+        }
+        guard path.count <= Self.maxDepth else {
+            throw failure("is nested deeper than \(Self.maxDepth) tables")
+        }
+        let identity = lua_topointer(state, index)!
+        guard tablesOnPath.insert(identity).inserted else {
+            throw failure("contains itself (a cycle)")
+        }
+        defer { tablesOnPath.remove(identity) }
+        guard lua_checkstack(state, 3) != 0 else {
+            throw failure("cannot be read: the Lua stack is full")
+        }
+
+        var named: [String: LuaValue] = [:]
+        var indexed: [Int64: LuaValue] = [:]
+        lua_pushnil(state)
+        while lua_next(state, index) != 0 {
+            // Key at -2, value at -1. Keys are never converted in place, which would confuse lua_next.
+            let value: LuaValue
+            switch lua_type(state, -2) {
+            case LUA_TSTRING:
+                let key = try readKeyString()
+                path.append(".\(key)")
+                value = try readValue(at: lua_absindex(state, -1))
+                named[key] = value
+            case LUA_TNUMBER where lua_isinteger(state, -2) != 0:
+                let key = Int64(lua_tointegerx(state, -2, nil))
+                path.append("[\(key)]")
+                value = try readValue(at: lua_absindex(state, -1))
+                indexed[key] = value
+            default:
+                let typeName = String(cString: lua_typename(state, lua_type(state, -2)))
+                hr_pop(state, 2)
+                throw failure("has a key of type \(typeName); only string keys and 1...n indexes can leave Lua")
+            }
+            path.removeLast()
+            hr_pop(state, 1)
+        }
+        if named.isEmpty, indexed.isEmpty {
+            return .table([:])
+        }
+        if !named.isEmpty, !indexed.isEmpty {
+            throw failure("mixes list items and named fields")
+        }
+        if named.isEmpty {
+            return .array(try sequence(from: indexed))
+        }
+        return .table(named)
+    }
+
+    private func readKeyString() throws(LuaError) -> String {
+        do {
+            return try readString(at: -2)
+        } catch {
+            hr_pop(state, 2)
+            throw error
+        }
+    }
+
+    private func sequence(from indexed: [Int64: LuaValue]) throws(LuaError) -> [LuaValue] {
+        let count = indexed.count
+        var items: [LuaValue] = []
+        items.reserveCapacity(count)
+        for position in 1...Int64(count) {
+            guard let item = indexed[position] else {
+                throw failure("is a list with a gap at index \(position) (\(count) items)")
+            }
+            items.append(item)
+        }
+        return items
+    }
+
+    private func failure(_ problem: String) -> LuaError {
+        LuaError(.unconvertibleResult, "\(path.joined()) \(problem)")
+    }
+}
