@@ -33,6 +33,8 @@ let package = Package(
         ),
         .executableTarget(name: "HookRulesBenchmarks", dependencies: ["LuaRuntime"]),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
+        // Runs the built `hookrules` executable; the dependency makes `swift test` build it first.
+        .testTarget(name: "HookRulesCLITests", dependencies: ["HookRulesCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )
