@@ -8,7 +8,6 @@ struct LuaHandle: ~Copyable {
     private let context: HostContext
     private let limits: LuaLimits
     private let newEnvironmentRef: Int32
-    private let librariesRef: Int32
     private var scriptRefs: [Int32] = []
 
     init(limits: LuaLimits, libraries: [LuaLibrary]) throws(LuaError) {
@@ -21,9 +20,9 @@ struct LuaHandle: ~Copyable {
             throw LuaError(.memoryLimit, "could not create a Lua state")
         }
         let context = HostContext(limits: limits, memory: memory)
-        let refs: (environment: Int32, libraries: Int32)
+        let environmentRef: Int32
         do {
-            refs = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
+            environmentRef = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
         } catch {
             hr_closestate(state)
             memory.deallocate()
@@ -33,20 +32,22 @@ struct LuaHandle: ~Copyable {
         self.memory = memory
         self.context = context
         self.limits = limits
-        newEnvironmentRef = refs.environment
-        librariesRef = refs.libraries
+        newEnvironmentRef = environmentRef
     }
 
-    /// Opens the standard libraries, builds the sandbox and runs the host libraries.
+    /// Opens the standard libraries, runs the host libraries and builds the sandbox; returns the registry reference
+    /// of the sandbox's `new_env` function.
     private static func prepare(
         _ state: OpaquePointer, context: HostContext, limits: LuaLimits, libraries: [LuaLibrary]
-    ) throws(LuaError) -> (environment: Int32, libraries: Int32) {
+    ) throws(LuaError) -> Int32 {
         openStandardLibraries(state)
+        let librariesRef = try loadLibraries(libraries, into: state)
         let sandbox = LuaScript(name: SandboxSource.chunkName, text: SandboxSource.text)
         try loadTrustedChunk(sandbox, into: state)
-        let argumentCount = pushSandboxArguments(state, context: context, limits: limits)
-        let environment = try runTrustedChunk(sandbox, in: state, arguments: argumentCount)
-        return (environment, try loadLibraries(libraries, into: state))
+        var argumentCount = pushSandboxArguments(state, context: context, limits: limits)
+        lua_rawgeti(state, hr_registry_index(), lua_Integer(librariesRef))
+        argumentCount += 1
+        return try runTrustedChunk(sandbox, in: state, arguments: argumentCount)
     }
 
     deinit {
@@ -161,8 +162,7 @@ struct LuaHandle: ~Copyable {
 
         // A fresh environment, installed as the chunk's _ENV (its first upvalue), so nothing carries over.
         lua_rawgeti(state, hr_registry_index(), lua_Integer(newEnvironmentRef))
-        lua_rawgeti(state, hr_registry_index(), lua_Integer(librariesRef))
-        guard hr_pcall_traceback(state, 1, 1) == LUA_OK else {
+        guard hr_pcall_traceback(state, 0, 1) == LUA_OK else {
             throw LuaError(.memoryLimit, "could not build the rule environment: \(errorText(at: -1))")
         }
         lua_rawgeti(state, hr_registry_index(), lua_Integer(scriptRefs[index]))

@@ -58,7 +58,7 @@ struct SandboxTests {
             return { handle = function()
               local meta = getmetatable("")
               if type(meta) == "table" then meta.__index.upper = function() return "pwned" end end
-              string.upper = function() return "pwned" end
+              pcall(function() string.upper = function() return "pwned" end end)
               return meta, ("a"):upper()
             end }
             """)
@@ -73,20 +73,40 @@ struct SandboxTests {
         try rule.expectHealthy()
     }
 
-    @Test("globals and library changes do not leak into the next hook")
+    @Test("globals and upvalues do not leak into the next hook")
     func noLeaks() throws {
         var rule = try RuleHarness("""
             counter = (counter or 0) + 1
+            local calls = 0
             return { handle = function()
-              leaked = true
-              table.insert = nil
-              math.floor = function() return 0 end
-              return counter, type(table.insert), math.floor(2.5)
+              calls = calls + 1
+              leaked = (leaked or 0) + 1
+              return counter, calls, leaked
             end }
             """)
-        #expect(try rule.handle().values == [1, "nil", 0])
-        #expect(try rule.handle().values == [1, "nil", 0])
+        #expect(try rule.handle().values == [1, 1, 1])
+        #expect(try rule.handle().values == [1, 1, 1])
         try rule.expectHealthy()
+    }
+
+    @Test("libraries are read-only, also through rawset and setmetatable", arguments: [
+        "table.insert = nil", "math.floor = function() return 0 end", "string.upper = nil", "json.null = 1",
+        "rawset(string, 'upper', nil)", "setmetatable(math, {})", "setmetatable(_G, {})",
+    ])
+    func readOnlyLibraries(statement: String) throws {
+        var rule = try RuleHarness("return { handle = function() \(statement) end }")
+        let error = expectLuaError { _ = try rule.handle() }
+        #expect(error?.kind == .runtime)
+        #expect(error?.location?.line == 1)
+        try rule.expectHealthy()
+        var check = try RuleHarness("return { handle = function() return math.floor(2.5), type(table.insert), ('a'):upper() end }")
+        #expect(try check.handle().values == [2, "function", "A"])
+    }
+
+    @Test("libraries can still be iterated")
+    func iterateLibrary() throws {
+        var rule = try RuleHarness("local n = 0 for name in pairs(string) do n = n + 1 end return n > 10, string.dump")
+        #expect(try rule.state.call(rule.script).values == [true, .nil])
     }
 
     @Test("bytecode is rejected with a clear message")
