@@ -97,7 +97,13 @@ enum SandboxSource {
       json = view({ decode = json_decode, null = json_null }, "json"),
     }
     for name, library in next, host_libraries do
-      shared[name] = view(library, name)
+      if name == 1 then
+        for global, value in next, library do
+          shared[global] = type(value) == "table" and view(value, global) or value
+        end
+      else
+        shared[name] = view(library, name)
+      end
     end
 
     -- Hidden (__metatable), so no rule can reach the shared table behind its globals.

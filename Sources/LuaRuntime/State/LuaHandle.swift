@@ -81,6 +81,7 @@ struct LuaHandle: ~Copyable {
         let libraries: [(String, lua_CFunction)] = [
             ("_G", luaopen_base), ("string", luaopen_string), ("table", luaopen_table), ("math", luaopen_math),
             ("utf8", luaopen_utf8), ("coroutine", luaopen_coroutine), ("os", luaopen_os),
+            ("debug", luaopen_debug),  // for trusted host libraries only; never in a rule's environment
         ]
         for (name, open) in libraries {
             luaL_requiref(state, name, open, 1)
@@ -102,22 +103,41 @@ struct LuaHandle: ~Copyable {
         return 5
     }
 
-    /// Loads each library's script and collects the tables they return into one registry table.
+    /// Loads each library's script; returns a table of the named ones (name → table) and, under the key 1, a table
+    /// merging the functions of those exposed as globals.
     private static func loadLibraries(_ libraries: [LuaLibrary], into state: OpaquePointer) throws(LuaError) -> Int32 {
-        lua_createtable(state, 0, Int32(libraries.count))
+        lua_createtable(state, 1, Int32(libraries.count))
+        lua_createtable(state, 0, 0)
+        lua_rawseti(state, -2, 1)
         for library in libraries {
             try loadTrustedChunk(library.script, into: state)
             let ref = try runTrustedChunk(library.script, in: state, arguments: 0)
-            var name = library.name
-            name.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
             lua_rawgeti(state, hr_registry_index(), lua_Integer(ref))
-            guard lua_type(state, -1) == LUA_TTABLE else {
-                throw LuaError(.contract, "library \(library.name) must return a table")
-            }
-            lua_rawset(state, -3)
             luaL_unref(state, hr_registry_index(), ref)
+            guard lua_type(state, -1) == LUA_TTABLE else {
+                throw LuaError(.contract, "library \(library.script.name) must return a table")
+            }
+            if var name = library.name {
+                name.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+                hr_insert(state, -2)
+                lua_rawset(state, -3)
+            } else {
+                mergeGlobals(state)
+            }
         }
         return luaL_ref(state, hr_registry_index())
+    }
+
+    /// Copies the library table on top of the stack into the globals table (key 1 of the table below it); pops it.
+    private static func mergeGlobals(_ state: OpaquePointer) {
+        lua_rawgeti(state, -2, 1)
+        lua_pushnil(state)
+        while lua_next(state, -3) != 0 {
+            lua_pushvalue(state, -2)
+            hr_insert(state, -2)
+            lua_rawset(state, -4)
+        }
+        hr_pop(state, 2)
     }
 
     /// Compiles host-written Lua, which runs with the full standard library.

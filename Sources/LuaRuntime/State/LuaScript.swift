@@ -22,14 +22,14 @@ public struct LuaScript: Sendable, Hashable {
     }
 }
 
-/// A trusted Lua library the host adds to every rule's environment under `name` (for example the rule DSL). Its
-/// script runs once per state, with the full standard library, and returns a table of functions. Rules receive a
-/// copy of that table, so they cannot change it for the next hook; the functions themselves must keep no state.
+/// A trusted Lua library the host adds to every rule's environment (for example the rule DSL). Its script runs
+/// once per state, with the full standard library, and returns a table of functions, which rules see read-only:
+/// under `name`, or, with `name == nil`, each function as a global. The functions must keep no state between runs.
 public struct LuaLibrary: Sendable, Hashable {
-    public var name: String
+    public var name: String?
     public var script: LuaScript
 
-    public init(name: String, script: LuaScript) {
+    public init(name: String?, script: LuaScript) {
         self.name = name
         self.script = script
     }
