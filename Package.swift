@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "hookrules", targets: ["HookRulesCLI"]),
         .executable(name: "hookrules-bench", targets: ["HookRulesBenchmarks"]),
-        .library(name: "LuaRuntime", targets: ["LuaRuntime"]),
+        .library(name: "HookRules", targets: ["HookRules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "CLuaShim", dependencies: ["CLua"]),
         // The only module that touches the Lua C API.
         .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim"]),
+        // The domain (Hook, Scope, TransferRequest, Subscription) and the rule engine.
+        .target(name: "HookRules", dependencies: ["LuaRuntime"]),
         .executableTarget(
             name: "HookRulesCLI",
             dependencies: [
@@ -33,6 +35,7 @@ let package = Package(
         ),
         .executableTarget(name: "HookRulesBenchmarks", dependencies: ["LuaRuntime"]),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
+        .testTarget(name: "HookRulesTests", dependencies: ["HookRules"]),
         // Runs the built `hookrules` executable; the dependency makes `swift test` build it first.
         .testTarget(name: "HookRulesCLITests", dependencies: ["HookRulesCLI"]),
     ],

@@ -1,0 +1,31 @@
+import LuaRuntime
+
+/// What a rule receives: the hook (headers lower-cased, body decoded straight into Lua, raw bytes) and the
+/// subscription (id, integration, presets).
+enum HookInput {
+    static func hook(_ hook: Hook) -> LuaInput {
+        let body: LuaInput
+        switch hook.bodyFormat {
+        case .json: body = .json(hook.body)
+        case .form: body = .form(hook.body)
+        case .none: body = .value(.nil)
+        }
+        return .table([
+            ("id", .value(.string(hook.id))),
+            ("integration", .value(.string(hook.integration))),
+            ("subscription", .value(.string(hook.subscription))),
+            ("headers", .value(.table(hook.headers.normalized.mapValues(LuaValue.string)))),
+            ("query", .value(.table(hook.query.mapValues(LuaValue.string)))),
+            ("raw", .bytes(hook.body)),
+            ("body", body),
+        ])
+    }
+
+    static func subscription(_ subscription: Subscription) -> LuaInput {
+        .value(.table([
+            "id": .string(subscription.id),
+            "integration": .string(subscription.integration),
+            "presets": .table(subscription.presets),
+        ]))
+    }
+}

@@ -1,0 +1,107 @@
+import LuaRuntime
+
+/// Turns what a rule returned into the hook's outcome, applying the policies every rule gets from the host: each
+/// request's scope must be in the integration's catalog, its id a string or an integer (it leaves as a string), and
+/// delete requests follow the subscription's delete policy. Anything malformed is an error naming the rule file
+/// and line, never silently accepted.
+struct RequestValidator {
+    let rule: RuleFile
+    let subscription: Subscription
+    let hook: Hook
+
+    func outcome(from result: LuaValue, log: [String]) -> HookOutcome {
+        var outcome = HookOutcome(hookId: hook.id)
+        outcome.log = log
+        for entry in result["ignored"]?.arrayValue ?? [] {
+            outcome.ignored.append(IgnoredRecord(
+                record: Int(entry["record"]?.integerValue ?? 1), event: entry["event"]?.stringValue,
+                reason: entry["reason"]?.stringValue ?? "ignored"))
+        }
+        for entry in result["errors"]?.arrayValue ?? [] {
+            let (location, message) = split(entry["message"]?.stringValue ?? "error")
+            outcome.errors.append(RuleFailure(
+                record: entry["record"]?.integerValue.map(Int.init), message: message,
+                location: location, traceback: entry["traceback"]?.stringValue))
+        }
+        for entry in result["requests"]?.arrayValue ?? [] {
+            do {
+                switch try request(from: entry) {
+                case .request(let request): outcome.requests.append(request)
+                case .ignored(let ignored): outcome.ignored.append(ignored)
+                }
+            } catch {
+                outcome.errors.append(error)
+            }
+        }
+        return outcome
+    }
+
+    private enum Decision {
+        case request(TransferRequest)
+        case ignored(IgnoredRecord)
+    }
+
+    private func request(from entry: LuaValue) throws(RuleFailure) -> Decision {
+        let record = Int(entry["record"]?.integerValue ?? 1)
+        let location = LuaSourceLocation(chunk: rule.script.name, line: Int(entry["line"]?.integerValue ?? Int64(rule.line)))
+        func failure(_ message: String) -> RuleFailure {
+            RuleFailure(record: record, message: message, location: location)
+        }
+        guard let text = entry["scope"]?.stringValue else { throw failure("a request has no scope") }
+        guard var scope = Scope(text) else { throw failure("\"\(text)\" is not a scope such as \"product/updated\"") }
+        guard rule.catalog.contains(scope) else {
+            throw failure("scope \(scope) is not declared in the scopes of \(rule.script.name)")
+        }
+        let externalId = try Self.externalId(entry["id"], failure: failure)
+        var deleteTriggered = false
+        if scope.action == .deleted {
+            switch subscription.deletes {
+            case .ignore:
+                return .ignored(IgnoredRecord(
+                    record: record, event: nil,
+                    reason: "\(scope) \(externalId): delete hooks are off for subscription \(subscription.id)"))
+            case .delete:
+                break
+            case .update:
+                scope.action = .updated
+                deleteTriggered = true
+                guard rule.catalog.contains(scope) else {
+                    throw failure("a delete-triggered update needs scope \(scope) declared in the scopes")
+                }
+            }
+        }
+        return .request(TransferRequest(
+            subscription: subscription.id, integration: rule.integration, scope: scope, direction: .to,
+            externalId: externalId, childRequest: entry["child_request"] == .boolean(true),
+            parent: try link(entry["parent"], failure: failure), origin: try link(entry["origin"], failure: failure),
+            deleteTriggered: deleteTriggered, hookId: hook.id))
+    }
+
+    private func link(_ value: LuaValue?, failure: (String) -> RuleFailure) throws(RuleFailure) -> RequestLink? {
+        guard let value, value != .nil else { return nil }
+        guard let kind = value["kind"]?.stringValue else { throw failure("a child or parent link needs a kind") }
+        return RequestLink(kind: kind, externalId: try Self.externalId(value["id"], failure: failure))
+    }
+
+    /// Ids leave as strings: integers as their exact digits, strings as they are. A float id has already lost
+    /// digits (or never was an id), so it is refused rather than guessed at.
+    static func externalId(_ value: LuaValue?, failure: (String) -> RuleFailure) throws(RuleFailure) -> String {
+        switch value {
+        case .string(let text) where !text.isEmpty: return text
+        case .integer(let number): return String(number)
+        case .number(let number): throw failure("the id \(number) is a float; ids must be integers or strings")
+        case nil, .nil: throw failure("the record has no id")
+        case .string: throw failure("the id is an empty string")
+        default: throw failure("the id must be a string or an integer, not a list or table")
+        }
+    }
+
+    private func split(_ message: String) -> (LuaSourceLocation?, String) {
+        let prefix = rule.script.name + ":"
+        guard message.hasPrefix(prefix) else { return (nil, message) }
+        let rest = message.dropFirst(prefix.count)
+        let digits = rest.prefix { $0.isNumber }
+        guard let line = Int(digits), rest.dropFirst(digits.count).hasPrefix(": ") else { return (nil, message) }
+        return (LuaSourceLocation(chunk: rule.script.name, line: line), String(rest.dropFirst(digits.count + 2)))
+    }
+}

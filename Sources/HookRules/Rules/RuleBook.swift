@@ -1,0 +1,71 @@
+import Foundation
+import LuaRuntime
+
+/// All rule files of a folder (`rules/<integration>.lua`), compiled and checked when loaded: syntax, the shape of
+/// `rule { ... }`, and that every scope the rule names is in its catalog. Problems name the file and line.
+public struct RuleBook: Sendable {
+    public let folder: String
+    public let rules: [String: RuleFile]
+    public let limits: LuaLimits
+
+    public static let libraries = [RuleLanguage.library]
+
+    /// Loads every `*.lua` file directly in `folder` (helper folders such as `.luals` are skipped).
+    public static func load(folder: String, limits: LuaLimits = LuaLimits()) throws(RuleBookError) -> RuleBook {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".lua") }.sorted()
+        } catch {
+            throw RuleBookError(problems: [RuleFailure(message: "\(folder): cannot list the rule folder")])
+        }
+        var scripts: [(String, LuaScript)] = []
+        var problems: [RuleFailure] = []
+        for name in names {
+            let path = (folder as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                problems.append(RuleFailure(message: "\(path): cannot read the rule file"))
+                continue
+            }
+            scripts.append((String(name.dropLast(4)), LuaScript(name: path, text: Array(data))))
+        }
+        let book = try load(scripts: scripts, folder: folder, limits: limits, earlierProblems: problems)
+        return book
+    }
+
+    /// Loads rules given as (integration, script) pairs.
+    public static func load(
+        scripts: [(String, LuaScript)], folder: String = "rules", limits: LuaLimits = LuaLimits(),
+        earlierProblems: [RuleFailure] = []
+    ) throws(RuleBookError) -> RuleBook {
+        var problems = earlierProblems
+        var rules: [String: RuleFile] = [:]
+        var checker: LuaState
+        do {
+            checker = try LuaState(limits: limits, libraries: libraries)
+        } catch {
+            throw RuleBookError(problems: [RuleFailure(message: "cannot start Lua: \(error)")])
+        }
+        for (integration, script) in scripts {
+            do {
+                let id = try checker.load(script)
+                let description = try checker.call(id, function: "describe").values.first ?? .nil
+                rules[integration] = try RuleDescription.ruleFile(
+                    integration: integration, script: script, description: description)
+            } catch let error as LuaError {
+                let location = error.location ?? LuaSourceLocation(chunk: script.name, line: script.ruleCallLine)
+                problems.append(RuleFailure(message: error.message, location: location))
+            } catch let error as RuleFailure {
+                problems.append(error)
+            } catch {
+                problems.append(RuleFailure(message: "\(script.name): \(error)"))
+            }
+        }
+        guard problems.isEmpty else { throw RuleBookError(problems: problems) }
+        return RuleBook(folder: folder, rules: rules, limits: limits)
+    }
+
+    /// Every rule script, in a stable order: each pooled state loads them in this order.
+    var scripts: [LuaScript] {
+        rules.keys.sorted().map { rules[$0]!.script }
+    }
+}

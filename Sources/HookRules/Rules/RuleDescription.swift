@@ -1,0 +1,42 @@
+import LuaRuntime
+
+/// Reads what a rule's `describe()` returned and checks it: scopes parse, and every scope the rule maps to or
+/// resolves is declared in its catalog.
+enum RuleDescription {
+    static func ruleFile(integration: String, script: LuaScript, description: LuaValue) throws(RuleFailure) -> RuleFile {
+        let line = script.ruleCallLine
+        let location = LuaSourceLocation(chunk: script.name, line: line)
+        func failure(_ message: String) -> RuleFailure {
+            RuleFailure(message: message, location: location)
+        }
+        var scopes: [Scope] = []
+        for item in description["scopes"]?.arrayValue ?? [] {
+            guard let text = item.stringValue, let scope = Scope(text) else {
+                throw failure("\(item) in scopes is not a scope such as \"product/updated\"")
+            }
+            scopes.append(scope)
+        }
+        let catalog = ScopeCatalog(scopes)
+        func declared(_ text: String, _ context: String) throws(RuleFailure) -> Scope {
+            guard let scope = Scope(text) else { throw failure("\(context): \"\(text)\" is not a scope such as \"product/updated\"") }
+            guard catalog.contains(scope) else { throw failure("\(context): scope \(scope) is not declared in scopes") }
+            return scope
+        }
+        var events: [String: Scope?] = [:]
+        for entry in description["events"]?.arrayValue ?? [] {
+            let event = entry["event"]?.stringValue ?? "?"
+            if let text = entry["scope"]?.stringValue {
+                events[event] = try declared(text, "event \"\(event)\"")
+            } else {
+                events[event] = .some(nil)
+            }
+        }
+        if let text = description["scope"]?.stringValue {
+            _ = try declared(text, "scope")
+        }
+        for item in description["resolve"]?.arrayValue ?? [] {
+            _ = try declared(item.stringValue ?? "?", "resolve")
+        }
+        return RuleFile(integration: integration, script: script, catalog: catalog, line: line, events: events)
+    }
+}

@@ -1,0 +1,12 @@
+import LuaRuntime
+
+/// One integration's rule, loaded and checked: its source, where `rule { ... }` is called, and its catalog.
+public struct RuleFile: Sendable {
+    public let integration: String
+    public let script: LuaScript
+    public let catalog: ScopeCatalog
+    /// The line of the `rule { ... }` call.
+    public let line: Int
+    /// External events the rule maps, and to which scope when that is fixed.
+    public let events: [String: Scope?]
+}

@@ -1,0 +1,224 @@
+import LuaRuntime
+
+/// The rule API every rule file sees as globals: `rule`, `header`, `field`, `ignore`, `by_prefix`. Written in Lua
+/// and run as a trusted host library, so a rule is one Lua call whose result is plain data: the host validates it
+/// against the integration's catalog and applies the subscription's policies (see ``RequestValidator``).
+///
+/// Documented for rule authors in docs/rules.md and typed for editors in rules/.luals/hookrules.lua.
+enum RuleLanguage {
+    static let library = LuaLibrary(name: nil, script: LuaScript(name: "=hookrules.rules", text: source))
+
+    static let source = #"""
+    local type, error, pairs, ipairs, tostring, xpcall, select = type, error, pairs, ipairs, tostring, xpcall, select
+    local getinfo, traceback = debug.getinfo, debug.traceback
+    local api = {}
+
+    -- Extractors: functions of (record, hook) that read one value.
+
+    function api.header(name)
+      if type(name) ~= "string" then error("header: expects a header name", 2) end
+      local key = name:lower()
+      return function(_, hook) return hook.headers[key] end
+    end
+
+    function api.field(path)
+      if type(path) ~= "string" or path == "" then error('field: expects a path such as "data.id"', 2) end
+      local keys = {}
+      for key in path:gmatch("[^.]+") do keys[#keys + 1] = math.tointeger(tonumber(key)) or key end
+      return function(record)
+        local value = record
+        for i = 1, #keys do
+          if type(value) ~= "table" then return nil end
+          value = value[keys[i]]
+        end
+        return value
+      end
+    end
+
+    function api.ignore(reason)
+      if type(reason) ~= "string" then error("ignore: expects a reason", 2) end
+      return { ignore = reason }
+    end
+
+    -- A prerequisite step for ids like "Car:1234": the prefix names a collection through a subscription preset.
+    function api.by_prefix(options)
+      if type(options) ~= "table" or type(options.preset) ~= "string" then
+        error('by_prefix: expects { preset = "name", separator = ":", action = "updated" }', 2)
+      end
+      local preset, separator, action = options.preset, options.separator or ":", options.action or "updated"
+      return function(request, subscription)
+        local id = tostring(request.id)
+        local at = id:find(separator, 1, true)
+        if not at then error(("id %q has no %q prefix separator"):format(id, separator), 0) end
+        local prefix, rest = id:sub(1, at - 1), id:sub(at + #separator)
+        local prefixes = subscription.presets[preset]
+        local collection = type(prefixes) == "table" and prefixes[prefix] or nil
+        if type(collection) ~= "string" then
+          error(("prefix %q is not in the subscription's preset %q"):format(prefix, preset), 0)
+        end
+        return { scope = collection .. "/" .. action, id = rest }
+      end
+    end
+
+    local known_fields = { scopes = true, event = true, on = true, scope = true, id = true, records = true,
+      resolve = true, unmapped = true }
+
+    local function line_of(fn, fallback)
+      if type(fn) == "function" then
+        local info = getinfo(fn, "S")
+        if info.what == "Lua" then return info.linedefined end
+      end
+      return fallback
+    end
+
+    local function check_spec(spec)
+      if type(spec) ~= "table" then error("rule: expects a table", 0) end
+      for key in pairs(spec) do
+        if not known_fields[key] then error(("rule: unknown field %q"):format(tostring(key)), 0) end
+      end
+      if type(spec.scopes) ~= "table" or #spec.scopes == 0 then
+        error("rule: scopes must list the scopes this integration produces", 0)
+      end
+      for _, scope in ipairs(spec.scopes) do
+        if type(scope) ~= "string" then error("rule: every scope must be a string such as \"product/updated\"", 0) end
+      end
+      if spec.event == nil and spec.scope == nil then error("rule: needs event (with on) or scope", 0) end
+      if spec.event ~= nil and type(spec.event) ~= "function" then
+        error("rule: event must be an extractor such as header \"X-Topic\" or field \"type\"", 0)
+      end
+      if spec.event ~= nil and type(spec.on) ~= "table" then error("rule: event needs an on table", 0) end
+      for _, name in ipairs({ "id", "records" }) do
+        if spec[name] ~= nil and type(spec[name]) ~= "function" then
+          error(("rule: %s must be a function or an extractor"):format(name), 0)
+        end
+      end
+      if spec.resolve ~= nil and type(spec.resolve) ~= "table" then error("rule: resolve must be a table", 0) end
+      if spec.unmapped ~= nil and spec.unmapped ~= "ignore" and spec.unmapped ~= "error" then
+        error('rule: unmapped must be "ignore" or "error"', 0)
+      end
+    end
+
+    function api.rule(spec)
+      -- `return rule { ... }` is a tail call: the rule file's frame is gone by now, so errors here carry no
+      -- position and the host reports them at the line of the `rule {` call, which it finds in the source.
+      check_spec(spec)
+      local rule_line = nil
+
+      local function read(extractor, record, hook)
+        if type(extractor) == "function" then return extractor(record, hook) end
+        return extractor
+      end
+
+      -- Turns one mapping (a scope, an ignore, a table, a function's result) into outcome entries.
+      local function emit(target, index, event, record, hook, subscription, out, line)
+        local kind = type(target)
+        if kind == "string" then
+          target = { scope = target }
+        elseif kind == "function" then
+          local result = target(record, hook, subscription)
+          return emit(result, index, event, record, hook, subscription, out, line_of(target, line))
+        elseif kind ~= "table" then
+          error(("event %q maps to a %s; expected a scope, a table, ignore \"...\" or a function"):format(
+            tostring(event), kind), 0)
+        end
+        if target.ignore ~= nil then
+          out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(target.ignore) }
+          return
+        end
+        if target[1] ~= nil then -- a list of mappings
+          for _, each in ipairs(target) do emit(each, index, event, record, hook, subscription, out, line) end
+          return
+        end
+        if target.unless ~= nil and subscription.presets[target.unless] then
+          out.ignored[#out.ignored + 1] = { record = index, event = event,
+            reason = ("ignored by the subscription's preset %q"):format(tostring(target.unless)) }
+          return
+        end
+        local request = { record = index, scope = target.scope, line = line,
+          id = read(target.id == nil and spec.id or target.id, record, hook) }
+        if target.child ~= nil then
+          request.origin = { kind = target.child.kind, id = read(target.child.id, record, hook) }
+        end
+        local resolver = spec.resolve and type(request.scope) == "string" and spec.resolve[request.scope]
+        if resolver then
+          local resolved = resolver({ scope = request.scope, id = request.id }, subscription)
+          if type(resolved) == "table" and resolved.ignore ~= nil then
+            out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(resolved.ignore) }
+            return
+          end
+          if type(resolved) ~= "table" then error("a resolve step must return { scope = ..., id = ... } or ignore", 0) end
+          request = { record = index, scope = resolved.scope, id = resolved.id, child_request = true,
+            parent = { kind = request.scope, id = request.id }, origin = request.origin,
+            line = line_of(resolver, line) }
+        end
+        out.requests[#out.requests + 1] = request
+      end
+
+      local function one_record(index, record, hook, subscription, out)
+        local target, event = spec.scope, nil
+        if spec.event ~= nil then
+          event = spec.event(record, hook)
+          if event == nil then
+            out.ignored[#out.ignored + 1] = { record = index, reason = "the record has no event name" }
+            return
+          end
+          event = tostring(event)
+          target = spec.on[event]
+          if target == nil then
+            if spec.unmapped == "error" then error(("no mapping for event %q"):format(event), 0) end
+            out.ignored[#out.ignored + 1] = { record = index, event = event,
+              reason = ("event %q is not mapped by this rule"):format(event) }
+            return
+          end
+        end
+        emit(target, index, event, record, hook, subscription, out, rule_line)
+      end
+
+      local function failure(message)
+        return { message = type(message) == "string" and message or ("(error object is a %s value)"):format(type(message)),
+          traceback = traceback(nil, 2) }
+      end
+
+      local module = {}
+
+      function module.handle(hook, subscription)
+        local out = { requests = {}, ignored = {}, errors = {} }
+        local records = { hook.body }
+        if spec.records ~= nil then
+          records = spec.records(hook)
+          if type(records) ~= "table" then error("records must return a list of records", 0) end
+        end
+        for index, record in ipairs(records) do
+          local ok, problem = xpcall(one_record, failure, index, record, hook, subscription, out)
+          if not ok then
+            problem.record = index
+            out.errors[#out.errors + 1] = problem
+          end
+        end
+        return out
+      end
+
+      function module.describe()
+        local events = {}
+        for event, target in pairs(spec.on or {}) do
+          local kind = type(target)
+          if kind == "string" then
+            events[#events + 1] = { event = tostring(event), scope = target }
+          elseif kind == "table" and target.ignore == nil and target[1] == nil then
+            events[#events + 1] = { event = tostring(event), scope = target.scope }
+          else
+            events[#events + 1] = { event = tostring(event) }
+          end
+        end
+        local resolved = {}
+        for scope in pairs(spec.resolve or {}) do resolved[#resolved + 1] = tostring(scope) end
+        return { scopes = spec.scopes, events = events, resolve = resolved,
+          scope = spec.scope }
+      end
+
+      return module
+    end
+
+    return api
+    """#
+}

@@ -1,0 +1,38 @@
+import Foundation
+import HookRules
+import LuaRuntime
+
+/// A rule under test, loaded from source the way rule files are, with one subscription.
+struct EngineHarness {
+    let engine: RuleEngine
+    let subscription: Subscription
+
+    init(_ source: String, integration: String = "shop", subscription: Subscription? = nil) throws {
+        let book = try RuleBook.load(scripts: [(integration, LuaScript(name: "rules/\(integration).lua", text: source))])
+        let subscription = subscription ?? Subscription(id: "sub-1", integration: integration)
+        self.subscription = subscription
+        engine = try RuleEngine(book: book, subscriptions: [subscription], poolSize: 2)
+    }
+
+    func process(body: String, headers: HTTPHeaders = [:], id: String = "hook-1") async -> HookOutcome {
+        await engine.process(Hook(
+            id: id, integration: subscription.integration, subscription: subscription.id, headers: headers,
+            body: Array(body.utf8)))
+    }
+
+    func process(sample: String, headers: HTTPHeaders = [:]) async throws -> HookOutcome {
+        let body = try Data(contentsOf: Samples.folder.appendingPathComponent(sample))
+        return await process(body: String(decoding: body, as: UTF8.self), headers: headers)
+    }
+}
+
+enum Samples {
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("samples")
+}
+
+extension HookOutcome {
+    /// "scope externalId" per request, for compact expectations.
+    var summary: [String] { requests.map { "\($0.scope) \($0.externalId)" } }
+}
