@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "HookRulesCLI",
             dependencies: [
-                "LuaRuntime",
+                "HookRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,25 @@
--- BigCommerce: the scope is in the body ("store/product/updated"), the record id in data.id.
-return {
-  handle = function(hook)
-    return { event = hook.body.scope, id = hook.body.data and hook.body.data.id }
-  end,
+-- BigCommerce: the scope is in the body ("store/product/updated"); the record's id in data.id.
+return rule {
+  scopes = {
+    "product/updated", "product/deleted", "customer/created", "transaction/updated", "cart/updated",
+  },
+  event = field "scope",
+  id = field "data.id",
+  on = {
+    ["store/product/updated"] = "product/updated",
+    ["store/product/deleted"] = "product/deleted",
+    ["store/customer/created"] = "customer/created",
+    ["store/order/statusUpdated"] = "transaction/updated",
+    -- Child records become their parent; a subscription can turn the busy ones off with a preset.
+    ["store/order/message/created"] = {
+      scope = "transaction/updated",
+      child = { kind = "order message", id = field "data.message.order_message_id" },
+      unless = "ignore_order_messages",
+    },
+    ["store/cart/lineItem/created"] = {
+      scope = "cart/updated", id = field "data.cartId",
+      child = { kind = "cart line item", id = field "data.id" },
+      unless = "ignore_cart_line_items",
+    },
+  },
 }

@@ -1,9 +1,25 @@
--- GitHub: the event is in the X-GitHub-Event header, the action in the body.
--- Until the rule engine lands, a rule returns a table with handle(hook) reporting what it recognised.
-return {
-  handle = function(hook)
-    local body = hook.body
-    local record = body.issue or body.comment or body.label or body.repository
-    return { event = hook.headers["x-github-event"], action = body.action, id = record and record.id }
-  end,
+-- GitHub: the event name is the X-GitHub-Event header plus the body's action ("issues.opened").
+local function github_event(body, hook)
+  local event = hook.headers["x-github-event"]
+  if event and body.action then return event .. "." .. body.action end
+  return event
+end
+
+return rule {
+  scopes = { "issue/created", "issue/updated", "issue/deleted", "label/created", "label/updated", "label/deleted" },
+  event = github_event,
+  on = {
+    ["issues.opened"] = { scope = "issue/created", id = field "issue.id" },
+    ["issues.edited"] = { scope = "issue/updated", id = field "issue.id" },
+    ["issues.deleted"] = { scope = "issue/deleted", id = field "issue.id" },
+    -- A comment is not synced on its own: it updates its issue.
+    ["issue_comment.created"] = {
+      scope = "issue/updated", id = field "issue.id",
+      child = { kind = "issue comment", id = field "comment.id" },
+    },
+    ["label.created"] = { scope = "label/created", id = field "label.id" },
+    ["label.deleted"] = { scope = "label/deleted", id = field "label.id" },
+    ["push"] = ignore "pushes are not synced",
+    ["delete"] = ignore "branch and tag deletions are not synced",
+  },
 }

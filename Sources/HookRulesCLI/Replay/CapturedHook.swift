@@ -1,15 +1,20 @@
 import Foundation
+import HookRules
 
 /// A webhook captured to disk: a body file, and optionally `<name>.headers.json` beside it holding the headers.
 struct CapturedHook {
     let path: String
     let body: [UInt8]
-    /// Header names lower-cased: HTTP header names are case-insensitive.
-    let headers: [String: String]
+    let headers: HTTPHeaders
 
     /// The integration a capture belongs to: the name of the folder it sits in (`samples/shopify/...`).
     var folderName: String {
         URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent
+    }
+
+    /// The capture as a hook for `subscription`; its path is its id, so replays are reproducible.
+    func hook(subscription: String, integration: String) -> Hook {
+        Hook(id: path, integration: integration, subscription: subscription, headers: headers, body: body)
     }
 
     static func isSidecar(_ path: String) -> Bool { path.hasSuffix(".headers.json") }
@@ -28,19 +33,19 @@ struct CapturedHook {
         headers = try Self.readHeaders(at: Self.sidecarPath(of: path))
     }
 
-    private static func readHeaders(at path: String) throws(CaptureError) -> [String: String] {
+    private static func readHeaders(at path: String) throws(CaptureError) -> HTTPHeaders {
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
         guard let data = FileManager.default.contents(atPath: path),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else {
             throw CaptureError(path: path, reason: "headers sidecar is not a JSON object")
         }
-        var headers: [String: String] = [:]
-        for (name, value) in object {
+        var headers = HTTPHeaders()
+        for (name, value) in object.sorted(by: { $0.key < $1.key }) {
             guard let text = value as? String else {
                 throw CaptureError(path: path, reason: "header '\(name)' is not a string")
             }
-            headers[name.lowercased()] = text
+            headers.add(name, text)
         }
         return headers
     }

@@ -1,15 +1,17 @@
 import ArgumentParser
 import Foundation
-import LuaRuntime
+import HookRules
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Run captured webhooks through the rules and print what each rule returned.",
+        abstract: "Run captured webhooks through the rules and print the transfer requests they produce.",
         discussion: """
             Each capture is a body file, optionally with <name>.headers.json beside it. The integration is the \
-            name of the folder the capture sits in, and its rule is <rules>/<integration>.lua, which returns a table \
-            with a function handle(hook). One JSON object per capture is printed on stdout; failures go to stderr.
+            name of the folder the capture sits in, and its rule is <rules>/<integration>.lua. Each capture is \
+            replayed for a default subscription named after its integration (delete hooks off). One JSON object per \
+            transfer request is printed on stdout (JSON Lines); ignored records and failures go to stderr with \
+            their reason, and the exit status is 1 if any capture failed.
 
             Example: hookrules replay samples/
             """
@@ -22,9 +24,11 @@ struct ReplayCommand: AsyncParsableCommand {
     var paths: [String]
 
     mutating func run() async throws {
-        var folder: RuleFolder
+        let engine: RuleEngine
         do {
-            folder = try RuleFolder(folder: rules)
+            let book = try RuleBook.load(folder: rules)
+            let subscriptions = book.rules.keys.map { Subscription(id: $0, integration: $0) }
+            engine = try RuleEngine(book: book, subscriptions: subscriptions)
         } catch {
             printError("\(error)")
             throw ExitCode.failure
@@ -43,11 +47,19 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             for capture in captures {
                 do {
-                    let values = try replay(capture, with: &folder)
-                    let line = ReplayLine(capture: capture, result: values)
-                    print(String(decoding: try encoder.encode(line), as: UTF8.self))
+                    let outcome = try await replay(capture, with: engine)
+                    for request in outcome.requests {
+                        print(String(decoding: try encoder.encode(RequestLine(request)), as: UTF8.self))
+                    }
+                    for ignored in outcome.ignored {
+                        printError("\(capture): record \(ignored.record) ignored: \(ignored.reason)")
+                    }
+                    for error in outcome.errors {
+                        printError("\(capture): \(error)")
+                    }
+                    if outcome.failed { failures += 1 }
                 } catch {
-                    printError("\(capture): \(error)")
+                    printError("\(error)")
                     failures += 1
                 }
             }
@@ -58,24 +70,14 @@ struct ReplayCommand: AsyncParsableCommand {
         }
     }
 
-    private func replay(_ path: String, with folder: inout RuleFolder) throws -> [LuaValue] {
-        let hook = try CapturedHook(path: path)
-        guard let script = folder.script(for: hook.folderName) else {
-            throw CaptureError(path: path, reason: "no rule file \(rules)/\(hook.folderName).lua")
+    private func replay(_ path: String, with engine: RuleEngine) async throws -> HookOutcome {
+        let capture = try CapturedHook(path: path)
+        let integration = capture.folderName
+        guard engine.book.rules[integration] != nil else {
+            throw CaptureError(path: path, reason: "no rule file \(rules)/\(integration).lua")
         }
-        let input = LuaInput.table([
-            ("integration", .value(.string(hook.folderName))),
-            ("headers", .value(.table(hook.headers.mapValues(LuaValue.string)))),
-            ("raw", .bytes(hook.body)),
-            ("body", .json(hook.body)),
-        ])
-        return try folder.state.call(script, function: "handle", arguments: [input]).values
+        return await engine.process(capture.hook(subscription: integration, integration: integration))
     }
-}
-
-private struct ReplayLine: Encodable {
-    let capture: String
-    let result: [LuaValue]
 }
 
 func printError(_ message: String) {

@@ -1,0 +1,32 @@
+import HookRules
+
+/// One TransferRequest as a JSON Lines record, with the derived fields spelled out for readers and scripts.
+struct RequestLine: Encodable {
+    let subscription: String
+    let integration: String
+    let scope: String
+    let mappingCollectionType: String
+    let action: String
+    let direction: String
+    let externalId: String
+    let childRequest: Bool
+    let parent: RequestLink?
+    let origin: RequestLink?
+    let deleteTriggered: Bool
+    let hookId: String?
+
+    init(_ request: TransferRequest) {
+        subscription = request.subscription
+        integration = request.integration
+        scope = request.scope.description
+        mappingCollectionType = request.mappingCollectionType
+        action = request.action.rawValue
+        direction = request.direction.rawValue
+        externalId = request.externalId
+        childRequest = request.childRequest
+        parent = request.parent
+        origin = request.origin
+        deleteTriggered = request.deleteTriggered
+        hookId = request.hookId
+    }
+}
