@@ -10,10 +10,10 @@ import CLuaShim
 struct FormLuaDecoder {
     static func push(
         _ bytes: UnsafeRawBufferPointer, onto state: OpaquePointer, memory: UnsafeMutablePointer<MemoryAccount>
-    ) throws(FormDecodingError) {
+    ) throws(BodyDecodingError) {
         let top = lua_gettop(state)
         guard lua_checkstack(state, 6) != 0 else {
-            throw FormDecodingError(offset: 0, reason: "the Lua stack is full")
+            throw BodyDecodingError(.form, offset: 0, reason: "the Lua stack is full")
         }
         lua_createtable(state, 0, 0)
         var name: [UInt8] = []
@@ -30,7 +30,7 @@ struct FormLuaDecoder {
                 addPair(name: name, value: value, to: state)
                 if memory.pointee.isOverLimit {
                     lua_settop(state, top)
-                    throw FormDecodingError(
+                    throw BodyDecodingError(.form, 
                         offset: pieceStart,
                         reason: "the decoded body needs more memory than the rule's limit (\(memory.pointee.limit) bytes)")
                 }

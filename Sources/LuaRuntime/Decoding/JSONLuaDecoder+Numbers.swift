@@ -8,7 +8,7 @@ import CLua
 extension JSONLuaDecoder {
     /// Decodes the number at the cursor and pushes it: an integer when it is an integer literal within Int64, a
     /// float when it has a fraction or exponent, and the literal text when neither can hold it exactly.
-    mutating func decodeNumber() throws(JSONDecodingError) {
+    mutating func decodeNumber() throws(BodyDecodingError) {
         let literalStart = cursor
         let negative = cursor.pointee == UInt8(ascii: "-")
         if negative { cursor += 1 }

@@ -3,7 +3,7 @@ import CLua
 extension JSONLuaDecoder {
     /// Decodes the string at the cursor (on its opening quote) and pushes it. A string without escapes is pushed
     /// straight from the input; one with escapes is unescaped into `scratch` first.
-    mutating func decodeString() throws(JSONDecodingError) {
+    mutating func decodeString() throws(BodyDecodingError) {
         cursor += 1
         let contentStart = cursor
         while cursor < end {
@@ -30,7 +30,7 @@ extension JSONLuaDecoder {
     }
 
     /// Continues a string from its first backslash, collecting its bytes in `scratch`.
-    private mutating func decodeEscapedRest() throws(JSONDecodingError) {
+    private mutating func decodeEscapedRest() throws(BodyDecodingError) {
         let stringStart = cursor
         while cursor < end {
             let byte = cursor.pointee
@@ -57,7 +57,7 @@ extension JSONLuaDecoder {
         throw failure("unterminated string", at: stringStart)
     }
 
-    private mutating func decodeEscape() throws(JSONDecodingError) {
+    private mutating func decodeEscape() throws(BodyDecodingError) {
         guard end - cursor >= 2 else { throw failure("unterminated escape") }
         let escaped = cursor[1]
         switch escaped {
@@ -77,7 +77,7 @@ extension JSONLuaDecoder {
     }
 
     /// Reads `\uXXXX` (and a following low surrogate escape, if this is a high one). A lone surrogate becomes U+FFFD.
-    private mutating func decodeUnicodeEscape() throws(JSONDecodingError) -> UInt32 {
+    private mutating func decodeUnicodeEscape() throws(BodyDecodingError) -> UInt32 {
         let first = try readHexEscape()
         switch first {
         case 0xD800...0xDBFF:
@@ -97,7 +97,7 @@ extension JSONLuaDecoder {
         }
     }
 
-    private mutating func readHexEscape() throws(JSONDecodingError) -> UInt32 {
+    private mutating func readHexEscape() throws(BodyDecodingError) -> UInt32 {
         guard end - cursor >= 6 else { throw failure("unterminated \\u escape") }
         var value: UInt32 = 0
         for offset in 2..<6 {
@@ -136,7 +136,7 @@ extension JSONLuaDecoder {
 
     /// Steps over one UTF-8 encoded character of two to four bytes, rejecting what RFC 3629 forbids: overlong forms,
     /// UTF-16 surrogates, code points above U+10FFFF and truncated sequences.
-    private mutating func skipMultibyteCharacter() throws(JSONDecodingError) {
+    private mutating func skipMultibyteCharacter() throws(BodyDecodingError) {
         let lead = cursor.pointee
         let length: Int
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF

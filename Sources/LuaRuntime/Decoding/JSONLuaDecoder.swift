@@ -39,9 +39,9 @@ struct JSONLuaDecoder {
     static func push(
         _ bytes: UnsafeRawBufferPointer, onto state: OpaquePointer, maxDepth: Int,
         memory: UnsafeMutablePointer<MemoryAccount>
-    ) throws(JSONDecodingError) {
+    ) throws(BodyDecodingError) {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
-            throw JSONDecodingError(offset: 0, reason: "empty document")
+            throw BodyDecodingError(.json, offset: 0, reason: "empty document")
         }
         let start = base.assumingMemoryBound(to: UInt8.self)
         var decoder = JSONLuaDecoder(
@@ -55,7 +55,7 @@ struct JSONLuaDecoder {
         }
     }
 
-    private mutating func decodeDocument() throws(JSONDecodingError) {
+    private mutating func decodeDocument() throws(BodyDecodingError) {
         if end - cursor >= 3, cursor[0] == 0xEF, cursor[1] == 0xBB, cursor[2] == 0xBF {
             cursor += 3
         }
@@ -70,7 +70,7 @@ struct JSONLuaDecoder {
 
     // MARK: Values
 
-    private mutating func decodeValue(depth: Int) throws(JSONDecodingError) {
+    private mutating func decodeValue(depth: Int) throws(BodyDecodingError) {
         guard cursor < end else { throw failure("unexpected end of input") }
         switch cursor.pointee {
         case UInt8(ascii: "{"): try decodeObject(depth: depth + 1)
@@ -96,7 +96,7 @@ struct JSONLuaDecoder {
         }
     }
 
-    private mutating func decodeObject(depth: Int) throws(JSONDecodingError) {
+    private mutating func decodeObject(depth: Int) throws(BodyDecodingError) {
         try enterContainer(depth: depth)
         lua_createtable(state, 0, 0)
         cursor += 1
@@ -120,22 +120,11 @@ struct JSONLuaDecoder {
                 try decodeValue(depth: depth)
                 lua_rawset(state, -3)
             }
-            skipWhitespace()
-            guard cursor < end else { throw failure("unexpected end of input in an object") }
-            switch cursor.pointee {
-            case UInt8(ascii: ","):
-                cursor += 1
-                skipWhitespace()
-            case UInt8(ascii: "}"):
-                cursor += 1
-                return
-            default:
-                throw failure("expected ',' or '}' in an object")
-            }
+            guard try continues(closedBy: UInt8(ascii: "}"), in: "an object") else { return }
         }
     }
 
-    private mutating func decodeArray(depth: Int) throws(JSONDecodingError) {
+    private mutating func decodeArray(depth: Int) throws(BodyDecodingError) {
         try enterContainer(depth: depth)
         lua_createtable(state, 0, 0)
         cursor += 1
@@ -149,28 +138,34 @@ struct JSONLuaDecoder {
             try decodeValue(depth: depth)
             lua_rawseti(state, -2, index)
             index += 1
-            skipWhitespace()
-            guard cursor < end else { throw failure("unexpected end of input in an array") }
-            switch cursor.pointee {
-            case UInt8(ascii: ","):
-                cursor += 1
-                skipWhitespace()
-            case UInt8(ascii: "]"):
-                cursor += 1
-                return
-            default:
-                throw failure("expected ',' or ']' in an array")
-            }
+            guard try continues(closedBy: UInt8(ascii: "]"), in: "an array") else { return }
         }
     }
 
-    private mutating func enterContainer(depth: Int) throws(JSONDecodingError) {
+    /// After a member or element: true when a ',' says another follows, false when `closing` ends the container.
+    private mutating func continues(closedBy closing: UInt8, in container: String) throws(BodyDecodingError) -> Bool {
+        skipWhitespace()
+        guard cursor < end else { throw failure("unexpected end of input in \(container)") }
+        switch cursor.pointee {
+        case UInt8(ascii: ","):
+            cursor += 1
+            skipWhitespace()
+            return true
+        case closing:
+            cursor += 1
+            return false
+        default:
+            throw failure("expected ',' or '\(Character(Unicode.Scalar(closing)))' in \(container)")
+        }
+    }
+
+    private mutating func enterContainer(depth: Int) throws(BodyDecodingError) {
         guard depth <= maxDepth else { throw failure("maximum nesting depth \(maxDepth) exceeded") }
         // Each open container keeps itself and one key on the stack.
         guard lua_checkstack(state, 4) != 0 else { throw failure("the Lua stack is full") }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONDecodingError) {
+    private mutating func expectLiteral(_ literal: StaticString) throws(BodyDecodingError) {
         let count = literal.utf8CodeUnitCount
         guard end - cursor >= count, memcmp(cursor, literal.utf8Start, count) == 0 else {
             throw failure("invalid literal (expected \(literal))")
@@ -189,15 +184,15 @@ struct JSONLuaDecoder {
         }
     }
 
-    mutating func checkMemory() throws(JSONDecodingError) {
+    mutating func checkMemory() throws(BodyDecodingError) {
         valuesSinceMemoryCheck = 0
         if memory.pointee.isOverLimit {
             throw failure("the decoded body needs more memory than the rule's limit (\(memory.pointee.limit) bytes)")
         }
     }
 
-    func failure(_ reason: String, at position: UnsafePointer<UInt8>? = nil) -> JSONDecodingError {
-        JSONDecodingError(offset: (position ?? cursor) - start, reason: reason)
+    func failure(_ reason: String, at position: UnsafePointer<UInt8>? = nil) -> BodyDecodingError {
+        BodyDecodingError(.json, offset: (position ?? cursor) - start, reason: reason)
     }
 
     func describe(_ byte: UInt8) -> String {

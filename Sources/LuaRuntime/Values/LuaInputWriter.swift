@@ -19,7 +19,7 @@ struct LuaInputWriter {
             bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
         case .json(let bytes):
             let result = bytes.withUnsafeBytes { buffer in
-                Result { () throws(JSONDecodingError) in
+                Result { () throws(BodyDecodingError) in
                     try JSONLuaDecoder.push(buffer, onto: state, maxDepth: jsonDepth, memory: memory)
                 }
             }
@@ -29,7 +29,7 @@ struct LuaInputWriter {
             }
         case .form(let bytes):
             let result = bytes.withUnsafeBytes { buffer in
-                Result { () throws(FormDecodingError) in try FormLuaDecoder.push(buffer, onto: state, memory: memory) }
+                Result { () throws(BodyDecodingError) in try FormLuaDecoder.push(buffer, onto: state, memory: memory) }
             }
             if case .failure(let error) = result {
                 try checkMemory(name)
