@@ -1,25 +1,27 @@
 import LuaRuntime
 
-/// Runs hooks through their subscription's rule, on a pool of Lua states sized to the cores; safe to call from many
-/// tasks at once. A hook whose rule fails comes back as a failed outcome holding the error, never dropped.
+/// Runs hooks through their subscription's rule; safe to call from many tasks at once. Each integration has its own
+/// pool of Lua states (sized to the cores, under that integration's limits), so one system's rule never waits for
+/// or shares a state with another's. A hook whose rule fails comes back as a failed outcome holding the error.
 public final class RuleEngine: Sendable {
     public let book: RuleBook
     public let subscriptions: [String: Subscription]
-    private let pool: LuaStatePool
+    private let pools: [String: LuaStatePool]
 
     public init(
         book: RuleBook, subscriptions: [Subscription], poolSize: Int = LuaStatePool.defaultSize
     ) throws(LuaError) {
         self.book = book
         self.subscriptions = Dictionary(subscriptions.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-        let scripts = book.scripts
-        pool = try LuaStatePool(size: poolSize) { () throws(LuaError) in
-            var state = try LuaState(limits: book.limits, libraries: RuleBook.libraries)
-            for script in scripts {
-                _ = try state.load(script)
+        var pools: [String: LuaStatePool] = [:]
+        for (integration, rule) in book.rules {
+            pools[integration] = try LuaStatePool(size: poolSize) { () throws(LuaError) in
+                var state = try LuaState(limits: rule.limits, libraries: RuleBook.libraries)
+                _ = try state.load(rule.script)
+                return state
             }
-            return state
         }
+        self.pools = pools
     }
 
     public func process(_ hook: Hook) async -> HookOutcome {
@@ -28,7 +30,7 @@ public final class RuleEngine: Sendable {
             outcome.errors.append(RuleFailure(message: "unknown subscription \"\(hook.subscription)\""))
             return outcome
         }
-        guard let rule = book.rules[subscription.integration] else {
+        guard let rule = book.rules[subscription.integration], let pool = pools[subscription.integration] else {
             outcome.errors.append(RuleFailure(
                 message: "no rule for integration \"\(subscription.integration)\" in \(book.folder)"))
             return outcome

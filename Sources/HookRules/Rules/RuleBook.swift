@@ -6,12 +6,14 @@ import LuaRuntime
 public struct RuleBook: Sendable {
     public let folder: String
     public let rules: [String: RuleFile]
-    public let limits: LuaLimits
 
     public static let libraries = [RuleLanguage.library]
 
-    /// Loads every `*.lua` file directly in `folder` (helper folders such as `.luals` are skipped).
-    public static func load(folder: String, limits: LuaLimits = LuaLimits()) throws(RuleBookError) -> RuleBook {
+    /// Loads every `*.lua` file directly in `folder` (helper folders such as `.luals` are skipped). Each rule runs
+    /// under `limits`, or under its integration's entry in `limitsByIntegration`.
+    public static func load(
+        folder: String, limits: LuaLimits = LuaLimits(), limitsByIntegration: [String: LuaLimits] = [:]
+    ) throws(RuleBookError) -> RuleBook {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".lua") }.sorted()
@@ -28,14 +30,15 @@ public struct RuleBook: Sendable {
             }
             scripts.append((String(name.dropLast(4)), LuaScript(name: path, text: Array(data))))
         }
-        let book = try load(scripts: scripts, folder: folder, limits: limits, earlierProblems: problems)
-        return book
+        return try load(
+            scripts: scripts, folder: folder, limits: limits, limitsByIntegration: limitsByIntegration,
+            earlierProblems: problems)
     }
 
     /// Loads rules given as (integration, script) pairs.
     public static func load(
         scripts: [(String, LuaScript)], folder: String = "rules", limits: LuaLimits = LuaLimits(),
-        earlierProblems: [RuleFailure] = []
+        limitsByIntegration: [String: LuaLimits] = [:], earlierProblems: [RuleFailure] = []
     ) throws(RuleBookError) -> RuleBook {
         var problems = earlierProblems
         var rules: [String: RuleFile] = [:]
@@ -50,7 +53,8 @@ public struct RuleBook: Sendable {
                 let id = try checker.load(script)
                 let description = try checker.call(id, function: "describe").values.first ?? .nil
                 rules[integration] = try RuleDescription.ruleFile(
-                    integration: integration, script: script, description: description)
+                    integration: integration, script: script, limits: limitsByIntegration[integration] ?? limits,
+                    description: description)
             } catch let error as LuaError {
                 let location = error.location ?? LuaSourceLocation(chunk: script.name, line: script.ruleCallLine)
                 problems.append(RuleFailure(message: error.message, location: location))
@@ -61,11 +65,6 @@ public struct RuleBook: Sendable {
             }
         }
         guard problems.isEmpty else { throw RuleBookError(problems: problems) }
-        return RuleBook(folder: folder, rules: rules, limits: limits)
-    }
-
-    /// Every rule script, in a stable order: each pooled state loads them in this order.
-    var scripts: [LuaScript] {
-        rules.keys.sorted().map { rules[$0]!.script }
+        return RuleBook(folder: folder, rules: rules)
     }
 }

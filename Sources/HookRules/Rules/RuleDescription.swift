@@ -3,7 +3,9 @@ import LuaRuntime
 /// Reads what a rule's `describe()` returned and checks it: scopes parse, and every scope the rule maps to or
 /// resolves is declared in its catalog.
 enum RuleDescription {
-    static func ruleFile(integration: String, script: LuaScript, description: LuaValue) throws(RuleFailure) -> RuleFile {
+    static func ruleFile(
+        integration: String, script: LuaScript, limits: LuaLimits, description: LuaValue
+    ) throws(RuleFailure) -> RuleFile {
         let line = script.ruleCallLine
         let location = LuaSourceLocation(chunk: script.name, line: line)
         func failure(_ message: String) -> RuleFailure {
@@ -37,6 +39,7 @@ enum RuleDescription {
         for item in description["resolve"]?.arrayValue ?? [] {
             _ = try declared(item.stringValue ?? "?", "resolve")
         }
-        return RuleFile(integration: integration, script: script, catalog: catalog, line: line, events: events)
+        return RuleFile(
+            integration: integration, script: script, catalog: catalog, line: line, events: events, limits: limits)
     }
 }

@@ -9,4 +9,6 @@ public struct RuleFile: Sendable {
     public let line: Int
     /// External events the rule maps, and to which scope when that is fixed.
     public let events: [String: Scope?]
+    /// The limits this integration's rule runs under.
+    public let limits: LuaLimits
 }

@@ -1,4 +1,5 @@
 import HookRules
+import LuaRuntime
 import Testing
 
 @Suite("Rule engine under concurrent load")
@@ -32,5 +33,28 @@ struct RuleEngineConcurrencyTests {
                 #expect(outcome.summary == ["product/updated \(n)"] && outcome.requests.first?.hookId == "hook-\(n)")
             }
         }
+    }
+}
+
+@Suite("Per-integration limits")
+struct PerIntegrationLimitTests {
+    @Test("each integration runs under its own limits")
+    func limitsPerIntegration() async throws {
+        let source = """
+            return rule {
+              scopes = { "product/updated" }, scope = "product/updated",
+              id = function(record) local n = 0 for i = 1, record.loops do n = n + 1 end return n end,
+            }
+            """
+        let book = try RuleBook.load(
+            scripts: [("tight", LuaScript(name: "rules/tight.lua", text: source)), ("roomy", LuaScript(name: "rules/roomy.lua", text: source))],
+            limitsByIntegration: ["tight": LuaLimits(instructions: 100_000)])
+        let subscriptions = [Subscription(id: "t", integration: "tight"), Subscription(id: "r", integration: "roomy")]
+        let engine = try RuleEngine(book: book, subscriptions: subscriptions, poolSize: 1)
+        let body = Array(#"{"loops": 200000}"#.utf8)
+        let tight = await engine.process(Hook(id: "1", integration: "tight", subscription: "t", body: body))
+        let roomy = await engine.process(Hook(id: "2", integration: "roomy", subscription: "r", body: body))
+        #expect(tight.errors.first?.message.contains("instruction limit") == true, "\(tight.errors)")
+        #expect(roomy.summary == ["product/updated 200000"])
     }
 }
