@@ -4,36 +4,21 @@ import Testing
 
 @Suite("Rule engine: the rule API's capabilities")
 struct RuleEngineTests {
-    static let shopify = """
-        return rule {
-          scopes = { "product/created", "product/updated", "product/deleted", "customer/updated" },
-          event = header "X-Shopify-Topic",
-          id = field "id",
-          on = {
-            ["products/create"] = "product/created",
-            ["products/update"] = "product/updated",
-            ["products/delete"] = "product/deleted",
-            ["customers/update"] = "customer/updated",
-            ["app/uninstalled"] = ignore "app lifecycle events are not synced",
-          },
-        }
-        """
-
     @Test("event from a header; the id leaves as the exact digits of the payload")
     func eventFromHeader() async throws {
-        let harness = try EngineHarness(Self.shopify)
+        let harness = try EngineHarness(bundled: "shopify")
         let outcome = await harness.process(
             body: #"{"id": 820982911946154508, "title": "x"}"#, headers: ["X-Shopify-Topic": "products/update"])
         #expect(outcome.errors.isEmpty, "\(outcome.errors)")
         #expect(outcome.summary == ["product/updated 820982911946154508"])
         let request = try #require(outcome.requests.first)
-        #expect(request.subscription == "sub-1" && request.integration == "shop" && request.direction == .to)
+        #expect(request.subscription == "sub-1" && request.integration == "shopify" && request.direction == .to)
         #expect(request.mappingCollectionType == "product" && request.action == .updated && request.hookId == "hook-1")
     }
 
     @Test("a bundled Shopify sample resolves")
     func shopifySample() async throws {
-        let harness = try EngineHarness(Self.shopify)
+        let harness = try EngineHarness(bundled: "shopify")
         let outcome = try await harness.process(
             sample: "shopify/customers.update.json", headers: ["x-shopify-topic": "customers/update"])
         #expect(outcome.summary == ["customer/updated 706405506930370000"])
@@ -41,7 +26,7 @@ struct RuleEngineTests {
 
     @Test("ignore with a reason, and unmapped events are ignored with a reason")
     func ignored() async throws {
-        let harness = try EngineHarness(Self.shopify)
+        let harness = try EngineHarness(bundled: "shopify")
         let uninstalled = await harness.process(body: #"{"id": 1}"#, headers: ["X-Shopify-Topic": "app/uninstalled"])
         #expect(uninstalled.requests.isEmpty && !uninstalled.failed)
         #expect(uninstalled.ignored.map(\.reason) == ["app lifecycle events are not synced"])
@@ -53,14 +38,14 @@ struct RuleEngineTests {
     func deletePolicy() async throws {
         let body = #"{"id": 788032119674292922}"#
         let headers: HTTPHeaders = ["X-Shopify-Topic": "products/delete"]
-        let off = try EngineHarness(Self.shopify)
+        let off = try EngineHarness(bundled: "shopify")
         let ignored = await off.process(body: body, headers: headers)
         #expect(ignored.requests.isEmpty && ignored.ignored.first?.reason.contains("delete hooks are off") == true)
 
-        let deletes = try EngineHarness(Self.shopify, subscription: Subscription(id: "s", integration: "shop", deletes: .delete))
+        let deletes = try EngineHarness(bundled: "shopify", subscription: Subscription(id: "s", integration: "shopify", deletes: .delete))
         #expect(await deletes.process(body: body, headers: headers).summary == ["product/deleted 788032119674292922"])
 
-        let updates = try EngineHarness(Self.shopify, subscription: Subscription(id: "s", integration: "shop", deletes: .update))
+        let updates = try EngineHarness(bundled: "shopify", subscription: Subscription(id: "s", integration: "shopify", deletes: .update))
         let outcome = await updates.process(body: body, headers: headers)
         #expect(outcome.summary == ["product/updated 788032119674292922"])
         #expect(outcome.requests.first?.deleteTriggered == true)
@@ -84,19 +69,8 @@ struct RuleEngineTests {
 
     @Test("multi-record splitting: each record its own scope and id; a bad record fails alone")
     func multiRecord() async throws {
-        let harness = try EngineHarness("""
-            return rule {
-              scopes = { "customer/created", "customer/updated", "deal/deleted" },
-              records = function(hook) return hook.body end,
-              event = field "subscriptionType",
-              id = field "objectId",
-              on = {
-                ["contact.creation"] = "customer/created",
-                ["contact.propertyChange"] = "customer/updated",
-                ["deal.deletion"] = "deal/deleted",
-              },
-            }
-            """, subscription: Subscription(id: "s", integration: "shop", deletes: .delete))
+        let harness = try EngineHarness(
+            bundled: "hubspot", subscription: Subscription(id: "s", integration: "hubspot", deletes: .delete))
         let outcome = await harness.process(body: """
             [{"subscriptionType": "contact.creation", "objectId": 1},
              {"subscriptionType": "contact.propertyChange", "objectId": 2},
@@ -106,7 +80,7 @@ struct RuleEngineTests {
         #expect(outcome.summary == ["customer/created 1", "customer/updated 2", "deal/deleted 4658499849"])
         #expect(outcome.errors.map(\.record) == [3])
         #expect(outcome.errors.first?.message == "the record has no id")
-        #expect(outcome.errors.first?.location == LuaSourceLocation(chunk: "rules/shop.lua", line: 1))
+        #expect(outcome.errors.first?.location == LuaSourceLocation(chunk: "rules/hubspot.lua", line: 2))
     }
 
     @Test("child → parent: an order message becomes its order; a preset can ignore such children")

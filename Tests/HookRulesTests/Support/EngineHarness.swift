@@ -14,6 +14,13 @@ struct EngineHarness {
         engine = try RuleEngine(book: book, subscriptions: [subscription], poolSize: 2)
     }
 
+    /// The bundled rule `rules/<integration>.lua`, as shipped.
+    init(bundled integration: String, subscription: Subscription? = nil) throws {
+        let path = Samples.folder.deletingLastPathComponent().appendingPathComponent("rules/\(integration).lua")
+        let text = try String(contentsOf: path, encoding: .utf8)
+        try self.init(text, integration: integration, subscription: subscription)
+    }
+
     func process(body: String, headers: HTTPHeaders = [:], id: String = "hook-1") async -> HookOutcome {
         await engine.process(Hook(
             id: id, integration: subscription.integration, subscription: subscription.id, headers: headers,
