@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what HookRules needs on Debian when it is missing: pkg-config and Lua 5.4's headers to build, and
-# lua5.4 + lua-cjson for the benchmark's reference. Safe to run again: it installs nothing that is already there.
+# Installs what HookRules needs on Debian 12 when it is missing: pkg-config and Lua 5.4's headers and library to
+# build (the CLua system library), and lua5.4 + lua-cjson for the JSON benchmark's reference
+# (bench/reference/decode.lua). Idempotent: when everything is there it only checks, and never runs apt-get.
+# Needs root or sudo only when something has to be installed. Prints one summary line on stdout.
 set -euo pipefail
 
 packages=(pkg-config liblua5.4-dev lua5.4 lua-cjson)
@@ -9,22 +11,34 @@ installed() {
     [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 
-missing=()
+command -v dpkg-query >/dev/null || { echo "setup: dpkg-query not found; this script supports Debian only" >&2; exit 1; }
+
+missing=() present=()
 for package in "${packages[@]}"; do
-    installed "$package" || missing+=("$package")
+    if installed "$package"; then present+=("$package"); else missing+=("$package"); fi
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "setup: all present (${packages[*]})"
+    echo "setup: nothing to install; found ${present[*]}"
     exit 0
 fi
 
 as_root=()
 if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    command -v sudo >/dev/null || { echo "setup: missing ${missing[*]}; run as root or install sudo" >&2; exit 1; }
     as_root=(sudo)
+    [ -t 0 ] || as_root+=(-n) # no terminal (CI): fail instead of waiting for a password
 fi
-echo "setup: installing ${missing[*]}"
-"${as_root[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "setup: installed ${missing[*]}"
+
+# apt's own output goes to stderr, so stdout keeps only the summary. `env` because sudo drops the environment.
+apt=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120)
+echo "setup: installing ${missing[*]}" >&2
+"${apt[@]}" update -qq >&2
+"${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >&2
+
+for package in "${missing[@]}"; do
+    installed "$package" || { echo "setup: $package is still not installed" >&2; exit 1; }
+done
+pkg-config --exists lua5.4 || { echo "setup: pkg-config does not find lua5.4" >&2; exit 1; }
+
+echo "setup: installed ${missing[*]}${present[*]:+; found ${present[*]}}"

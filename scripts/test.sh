@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds, then `swift test` (extra arguments are passed on).
+# Runs every test: installs what is missing (scripts/setup.sh), builds every product (`swift build`, so the
+# executables and the benchmark must compile too), then `swift test`; extra arguments go to `swift test`
+# (e.g. `scripts/test.sh --filter Sandbox`). Exits non-zero at the first failing step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+swift build
 swift test "$@"
