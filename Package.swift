@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Subscriptions and rule fixtures are YAML written by hand: comments, and errors with line numbers.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // Debian's Lua 5.4 headers and library, nothing else.
@@ -25,7 +27,7 @@ let package = Package(
         // The only module that touches the Lua C API.
         .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim"]),
         // The domain (Hook, Scope, TransferRequest, Subscription) and the rule engine.
-        .target(name: "HookRules", dependencies: ["LuaRuntime"]),
+        .target(name: "HookRules", dependencies: ["LuaRuntime", "Yams"]),
         .executableTarget(
             name: "HookRulesCLI",
             dependencies: [

@@ -4,14 +4,19 @@ import LuaRuntime
 /// reason, or an error.
 public struct HookOutcome: Sendable {
     public var hookId: String
+    /// The rules generation that produced this outcome (see ``RuleEngine/generation``).
+    public var generation: Int
     public var requests: [TransferRequest] = []
+    /// Where in the rule file each request was made, in the order of `requests`.
+    public var requestLocations: [LuaSourceLocation] = []
     public var ignored: [IgnoredRecord] = []
     public var errors: [RuleFailure] = []
     /// What the rule printed.
     public var log: [String] = []
 
-    public init(hookId: String) {
+    public init(hookId: String, generation: Int = 0) {
         self.hookId = hookId
+        self.generation = generation
     }
 
     /// A hook with any error is kept as failed, for replay once the rule is fixed.

@@ -8,12 +8,19 @@ public struct Subscription: Sendable, Hashable {
     /// Free-form settings handed to the rule as `subscription.presets`.
     public var presets: [String: LuaValue]
     public var deletes: DeletePolicy
+    /// Whether the subscription receives outbound (`from`) requests when another subscription's record of a
+    /// collection it handles changes. On unless switched off.
+    public var outbound: Bool
 
-    public init(id: String, integration: String, presets: [String: LuaValue] = [:], deletes: DeletePolicy = .ignore) {
+    public init(
+        id: String, integration: String, presets: [String: LuaValue] = [:], deletes: DeletePolicy = .ignore,
+        outbound: Bool = true
+    ) {
         self.id = id
         self.integration = integration
         self.presets = presets
         self.deletes = deletes
+        self.outbound = outbound
     }
 }
 

@@ -10,7 +10,7 @@ enum HookInput {
         case .form: body = .form(hook.body)
         case .none: body = .value(.nil)
         }
-        return .table([
+        return .named("hook", .table([
             ("id", .value(.string(hook.id))),
             ("integration", .value(.string(hook.integration))),
             ("subscription", .value(.string(hook.subscription))),
@@ -18,14 +18,14 @@ enum HookInput {
             ("query", .value(.table(hook.query.mapValues(LuaValue.string)))),
             ("raw", .bytes(hook.body)),
             ("body", body),
-        ])
+        ]))
     }
 
     static func subscription(_ subscription: Subscription) -> LuaInput {
-        .value(.table([
+        .named("subscription", .value(.table([
             "id": .string(subscription.id),
             "integration": .string(subscription.integration),
             "presets": .table(subscription.presets),
-        ]))
+        ])))
     }
 }

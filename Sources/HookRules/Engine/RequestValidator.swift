@@ -9,8 +9,8 @@ struct RequestValidator {
     let subscription: Subscription
     let hook: Hook
 
-    func outcome(from result: LuaValue, log: [String]) -> HookOutcome {
-        var outcome = HookOutcome(hookId: hook.id)
+    func outcome(from result: LuaValue, log: [String], generation: Int) -> HookOutcome {
+        var outcome = HookOutcome(hookId: hook.id, generation: generation)
         outcome.log = log
         for entry in result["ignored"]?.arrayValue ?? [] {
             outcome.ignored.append(IgnoredRecord(
@@ -26,7 +26,9 @@ struct RequestValidator {
         for entry in result["requests"]?.arrayValue ?? [] {
             do {
                 switch try request(from: entry) {
-                case .request(let request): outcome.requests.append(request)
+                case .request(let request, let location):
+                    outcome.requests.append(request)
+                    outcome.requestLocations.append(location)
                 case .ignored(let ignored): outcome.ignored.append(ignored)
                 }
             } catch {
@@ -37,13 +39,15 @@ struct RequestValidator {
     }
 
     private enum Decision {
-        case request(TransferRequest)
+        case request(TransferRequest, LuaSourceLocation)
         case ignored(IgnoredRecord)
     }
 
     private func request(from entry: LuaValue) throws(RuleFailure) -> Decision {
         let record = Int(entry["record"]?.integerValue ?? 1)
-        let location = LuaSourceLocation(chunk: rule.script.name, line: Int(entry["line"]?.integerValue ?? Int64(rule.line)))
+        let line = entry["line"]?.integerValue.map(Int.init)
+            ?? entry["event"]?.stringValue.flatMap { rule.mappingLines[$0] } ?? rule.line
+        let location = LuaSourceLocation(chunk: rule.script.name, line: line)
         func failure(_ message: String) -> RuleFailure {
             RuleFailure(record: record, message: message, location: location)
         }
@@ -74,7 +78,7 @@ struct RequestValidator {
             subscription: subscription.id, integration: rule.integration, scope: scope, direction: .to,
             externalId: externalId, childRequest: entry["child_request"] == .boolean(true),
             parent: try link(entry["parent"], failure: failure), origin: try link(entry["origin"], failure: failure),
-            deleteTriggered: deleteTriggered, hookId: hook.id))
+            deleteTriggered: deleteTriggered, hookId: hook.id), location)
     }
 
     private func link(_ value: LuaValue?, failure: (String) -> RuleFailure) throws(RuleFailure) -> RequestLink? {

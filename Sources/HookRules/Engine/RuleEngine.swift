@@ -1,38 +1,69 @@
 import LuaRuntime
+import Synchronization
 
 /// Runs hooks through their subscription's rule; safe to call from many tasks at once. Each integration has its own
 /// pool of Lua states (sized to the cores, under that integration's limits), so one system's rule never waits for
 /// or shares a state with another's. A hook whose rule fails comes back as a failed outcome holding the error.
+///
+/// Rules can be replaced while hooks run (``reload(book:subscriptions:)``): each hook runs entirely on the rules
+/// current when it started, so a reload neither drops nor repeats a hook in flight.
 public final class RuleEngine: Sendable {
-    public let book: RuleBook
-    public let subscriptions: [String: Subscription]
-    private let pools: [String: LuaStatePool]
+    private let current: Mutex<RuleSet>
+    private let poolSize: Int
 
     public init(
         book: RuleBook, subscriptions: [Subscription], poolSize: Int = LuaStatePool.defaultSize
     ) throws(LuaError) {
-        self.book = book
-        self.subscriptions = Dictionary(subscriptions.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-        var pools: [String: LuaStatePool] = [:]
-        for (integration, rule) in book.rules {
-            pools[integration] = try LuaStatePool(size: poolSize) { () throws(LuaError) in
-                var state = try LuaState(limits: rule.limits, libraries: RuleBook.libraries)
-                _ = try state.load(rule.script)
-                return state
-            }
-        }
-        self.pools = pools
+        self.poolSize = poolSize
+        current = Mutex(try RuleSet(
+            generation: 1, book: book, subscriptions: subscriptions, poolSize: poolSize, reusing: nil))
     }
 
+    /// The rules in use now.
+    public var book: RuleBook { current.withLock { $0.book } }
+    /// Counts loads: 1 at start, one more per reload. Every outcome says which generation produced it.
+    public var generation: Int { current.withLock { $0.generation } }
+    public var subscriptions: SubscriptionDirectory { current.withLock { $0.subscriptions } }
+
+    /// Swaps in new rules (and subscriptions, when given). States for the new rules are made before the swap, so
+    /// hooks never wait on a reload; rules whose source did not change keep their states. Hooks already running
+    /// finish on the old rules.
+    @discardableResult
+    public func reload(book: RuleBook, subscriptions: [Subscription]? = nil) throws(LuaError) -> Int {
+        let previous = current.withLock { $0 }
+        let next = try RuleSet(
+            generation: previous.generation + 1, book: book,
+            subscriptions: subscriptions ?? previous.subscriptions.subscriptions, poolSize: poolSize,
+            reusing: previous)
+        // Generations only move forward even if two reloads race: the later-built set wins only if it is newer.
+        current.withLock { set in
+            if next.generation > set.generation { set = next }
+        }
+        return next.generation
+    }
+
+    /// Processes a hook for the subscription its `subscription` field names.
     public func process(_ hook: Hook) async -> HookOutcome {
-        var outcome = HookOutcome(hookId: hook.id)
-        guard let subscription = subscriptions[hook.subscription] else {
+        let rules = current.withLock { $0 }
+        guard let subscription = rules.subscriptions[hook.subscription] else {
+            var outcome = HookOutcome(hookId: hook.id, generation: rules.generation)
             outcome.errors.append(RuleFailure(message: "unknown subscription \"\(hook.subscription)\""))
             return outcome
         }
-        guard let rule = book.rules[subscription.integration], let pool = pools[subscription.integration] else {
+        return await process(hook, subscription: subscription, on: rules)
+    }
+
+    /// Processes a hook for a given subscription, which need not be configured (replays and fixtures).
+    public func process(_ hook: Hook, subscription: Subscription) async -> HookOutcome {
+        await process(hook, subscription: subscription, on: current.withLock { $0 })
+    }
+
+    private func process(_ hook: Hook, subscription: Subscription, on rules: RuleSet) async -> HookOutcome {
+        var outcome = HookOutcome(hookId: hook.id, generation: rules.generation)
+        guard let rule = rules.book.rules[subscription.integration], let pool = rules.pools[subscription.integration]
+        else {
             outcome.errors.append(RuleFailure(
-                message: "no rule for integration \"\(subscription.integration)\" in \(book.folder)"))
+                message: "no rule for integration \"\(subscription.integration)\" in \(rules.book.folder)"))
             return outcome
         }
         let arguments = [HookInput.hook(hook), HookInput.subscription(subscription)]
@@ -47,7 +78,7 @@ public final class RuleEngine: Sendable {
         switch result {
         case .success(let run):
             let validator = RequestValidator(rule: rule, subscription: subscription, hook: hook)
-            return validator.outcome(from: run.values.first ?? .nil, log: run.log)
+            return validator.outcome(from: run.values.first ?? .nil, log: run.log, generation: rules.generation)
         case .failure(let error):
             outcome.errors.append(RuleFailure(message: error.message, location: error.location, traceback: error.traceback))
             outcome.log = error.log

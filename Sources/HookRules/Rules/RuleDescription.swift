@@ -39,7 +39,20 @@ enum RuleDescription {
         for item in description["resolve"]?.arrayValue ?? [] {
             _ = try declared(item.stringValue ?? "?", "resolve")
         }
+        var presets: [String: PresetKind] = [:]
+        for entry in description["presets"]?.arrayValue ?? [] {
+            guard let name = entry["name"]?.stringValue, let kind = entry["type"]?.stringValue.flatMap(PresetKind.init)
+            else { throw failure("presets: every preset needs a name and a type") }
+            presets[name] = kind
+        }
+        let uses = (description["used_presets"]?.arrayValue ?? []).compactMap { use in
+            use["preset"]?.stringValue.map { ($0, use["by"]?.stringValue ?? "the rule") }
+        }
+        for (preset, user) in uses.sorted(by: { $0.1 < $1.1 }) where presets[preset] == nil {
+            throw failure("\(user) reads preset \"\(preset)\", which is not declared in presets")
+        }
         return RuleFile(
-            integration: integration, script: script, catalog: catalog, line: line, events: events, limits: limits)
+            integration: integration, script: script, catalog: catalog, line: line, events: events,
+            mappingLines: script.mappingLines(of: events.keys), presets: presets, limits: limits)
     }
 }

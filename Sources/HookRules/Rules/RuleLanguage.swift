@@ -12,20 +12,30 @@ enum RuleLanguage {
     local type, error, pairs, ipairs, tostring, xpcall, select = type, error, pairs, ipairs, tostring, xpcall, select
     local getinfo, traceback = debug.getinfo, debug.traceback
     local api = {}
+    -- The preset each by_prefix step reads, so describe() can check it is declared. Weak keys: steps die with
+    -- the run that made them.
+    local preset_of_step = setmetatable({}, { __mode = "k" })
+    -- What each extractor reads (`header "X-Topic"`), for error messages.
+    local source_of = setmetatable({}, { __mode = "k" })
+    -- Where a step made by this library (by_prefix) was written in the rule file, for traces.
+    local defined_at = setmetatable({}, { __mode = "k" })
+    local preset_types = { boolean = true, string = true, number = true, integer = true, table = true }
 
     -- Extractors: functions of (record, hook) that read one value.
 
     function api.header(name)
       if type(name) ~= "string" then error("header: expects a header name", 2) end
       local key = name:lower()
-      return function(_, hook) return hook.headers[key] end
+      local extractor = function(_, hook) return hook.headers[key] end
+      source_of[extractor] = ("header %q"):format(name)
+      return extractor
     end
 
     function api.field(path)
       if type(path) ~= "string" or path == "" then error('field: expects a path such as "data.id"', 2) end
       local keys = {}
       for key in path:gmatch("[^.]+") do keys[#keys + 1] = math.tointeger(tonumber(key)) or key end
-      return function(record)
+      local extractor = function(record)
         local value = record
         for i = 1, #keys do
           if type(value) ~= "table" then return nil end
@@ -33,6 +43,8 @@ enum RuleLanguage {
         end
         return value
       end
+      source_of[extractor] = ("field %q"):format(path)
+      return extractor
     end
 
     function api.ignore(reason)
@@ -46,7 +58,7 @@ enum RuleLanguage {
         error('by_prefix: expects { preset = "name", separator = ":", action = "updated" }', 2)
       end
       local preset, separator, action = options.preset, options.separator or ":", options.action or "updated"
-      return function(request, subscription)
+      local step = function(request, subscription)
         local id = tostring(request.id)
         local at = id:find(separator, 1, true)
         if not at then error(("id %q has no %q prefix separator"):format(id, separator), 0) end
@@ -58,12 +70,16 @@ enum RuleLanguage {
         end
         return { scope = collection .. "/" .. action, id = rest }
       end
+      preset_of_step[step] = preset
+      defined_at[step] = getinfo(2, "l").currentline
+      return step
     end
 
     local known_fields = { scopes = true, event = true, on = true, scope = true, id = true, records = true,
-      resolve = true, unmapped = true }
+      resolve = true, unmapped = true, presets = true }
 
     local function line_of(fn, fallback)
+      if defined_at[fn] then return defined_at[fn] end
       if type(fn) == "function" then
         local info = getinfo(fn, "S")
         if info.what == "Lua" then return info.linedefined end
@@ -93,6 +109,15 @@ enum RuleLanguage {
         end
       end
       if spec.resolve ~= nil and type(spec.resolve) ~= "table" then error("rule: resolve must be a table", 0) end
+      if spec.presets ~= nil and type(spec.presets) ~= "table" then
+        error('rule: presets must be a table such as { ignore_order_messages = "boolean" }', 0)
+      end
+      for name, kind in pairs(spec.presets or {}) do
+        if type(name) ~= "string" or not preset_types[kind] then
+          error(("rule: preset %q must be declared as boolean, string, number, integer or table"):format(
+            tostring(name)), 0)
+        end
+      end
       if spec.unmapped ~= nil and spec.unmapped ~= "ignore" and spec.unmapped ~= "error" then
         error('rule: unmapped must be "ignore" or "error"', 0)
       end
@@ -134,7 +159,7 @@ enum RuleLanguage {
             reason = ("ignored by the subscription's preset %q"):format(tostring(target.unless)) }
           return
         end
-        local request = { record = index, scope = target.scope, line = line,
+        local request = { record = index, scope = target.scope, line = line, event = event,
           id = read(target.id == nil and spec.id or target.id, record, hook) }
         if target.child ~= nil then
           request.origin = { kind = target.child.kind, id = read(target.child.id, record, hook) }
@@ -159,8 +184,9 @@ enum RuleLanguage {
         if spec.event ~= nil then
           event = spec.event(record, hook)
           if event == nil then
-            out.ignored[#out.ignored + 1] = { record = index, reason = "the record has no event name" }
-            return
+            -- A hook without its event name is malformed (a lost header, a truncated body): it fails, so it is
+            -- kept and seen, rather than ignored like an event the rule chose not to handle.
+            error(("no event name: %s is missing"):format(source_of[spec.event] or "the event"), 0)
           end
           event = tostring(event)
           target = spec.on[event]
@@ -199,21 +225,31 @@ enum RuleLanguage {
       end
 
       function module.describe()
-        local events = {}
+        local events, used = {}, {}
         for event, target in pairs(spec.on or {}) do
           local kind = type(target)
           if kind == "string" then
             events[#events + 1] = { event = tostring(event), scope = target }
           elseif kind == "table" and target.ignore == nil and target[1] == nil then
             events[#events + 1] = { event = tostring(event), scope = target.scope }
+            if target.unless ~= nil then
+              used[#used + 1] = { preset = tostring(target.unless), by = ("event %q"):format(tostring(event)) }
+            end
           else
             events[#events + 1] = { event = tostring(event) }
           end
         end
         local resolved = {}
-        for scope in pairs(spec.resolve or {}) do resolved[#resolved + 1] = tostring(scope) end
-        return { scopes = spec.scopes, events = events, resolve = resolved,
-          scope = spec.scope }
+        for scope, step in pairs(spec.resolve or {}) do
+          resolved[#resolved + 1] = tostring(scope)
+          if preset_of_step[step] then
+            used[#used + 1] = { preset = preset_of_step[step], by = ("resolve %q"):format(tostring(scope)) }
+          end
+        end
+        local presets = {}
+        for name, kind in pairs(spec.presets or {}) do presets[#presets + 1] = { name = name, type = kind } end
+        return { scopes = spec.scopes, events = events, resolve = resolved, scope = spec.scope,
+          presets = presets, used_presets = used }
       end
 
       return module

@@ -11,4 +11,25 @@ extension LuaScript {
         }
         return 1
     }
+
+    /// The line where each event's mapping is written (`["products/update"] = ...` or `push = ...`), searched from
+    /// the `rule {` call on, so a trace can point at the mapping that made a request. Events whose key is not
+    /// found literally (built in code) are left out and fall back to the `rule {` line.
+    func mappingLines(of events: some Sequence<String>) -> [String: Int] {
+        let lines = String(decoding: text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let start = ruleCallLine - 1
+        var found: [String: Int] = [:]
+        for event in events {
+            let keys = ["[\"\(event)\"]", "['\(event)']"]
+            for index in lines.indices where index >= start {
+                let code = lines[index].split(separator: "--", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+                let identifierKey = code.trimmingPrefix(while: { $0 == " " || $0 == "\t" }).hasPrefix("\(event) =")
+                if keys.contains(where: { code.contains($0) }) || identifierKey {
+                    found[event] = index + 1
+                    break
+                }
+            }
+        }
+        return found
+    }
 }

@@ -7,35 +7,47 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Run captured webhooks through the rules and print the transfer requests they produce.",
         discussion: """
-            Each capture is a body file, optionally with <name>.headers.json beside it. The integration is the \
-            name of the folder the capture sits in, and its rule is <rules>/<integration>.lua. Each capture is \
-            replayed for a default subscription named after its integration (delete hooks off). One JSON object per \
-            transfer request is printed on stdout (JSON Lines); ignored records and failures go to stderr with \
-            their reason, and the exit status is 1 if any capture failed.
+            A capture is a body file with an optional <name>.headers.json beside it, or a capture envelope \
+            <name>.hook.json (docs/captures.md). The integration comes from --subscription, else the envelope, \
+            else the name of the folder the capture sits in; its rule is <rules>/<integration>.lua. The \
+            subscription is the one named by --subscription or the envelope, else the integration's only \
+            subscription in the subscriptions file, else a default one named after the integration (no presets, \
+            delete hooks off).
 
-            Example: hookrules replay samples/
+            One JSON object per transfer request is printed on stdout (JSON Lines). Ignored records and failures \
+            go to stderr with their reason. Exit status: 0 when every capture resolved, 1 when any failed, 64 for \
+            usage errors.
+
+            Examples:
+              hookrules replay samples/
+              hookrules replay --subscription demo-dealerdesk samples/dealerdesk/message.cars.json
+              hookrules replay --format table --trace samples/shopify
             """
     )
 
-    @Option(help: "The folder holding the rule files.")
-    var rules = "rules"
+    @OptionGroup var ruleOptions: RuleOptions
+
+    @Option(help: "Replay every capture for this subscription (its integration's rule runs).")
+    var subscription: String?
+
+    @Option(help: "Output: jsonl (one JSON object per request) or table (for people).")
+    var format: ReplayFormat = .jsonl
+
+    @Flag(help: "Show the rule file and line that made each request, and the rule's own log lines.")
+    var trace = false
 
     @Argument(help: "Capture files or folders (searched recursively).")
     var paths: [String]
 
     mutating func run() async throws {
-        let engine: RuleEngine
-        do {
-            let book = try RuleBook.load(folder: rules)
-            let subscriptions = book.rules.keys.map { Subscription(id: $0, integration: $0) }
-            engine = try RuleEngine(book: book, subscriptions: subscriptions)
-        } catch {
-            printError("\(error)")
-            throw ExitCode.failure
+        let engine = try ruleOptions.files.engine()
+        if let subscription, engine.subscriptions[subscription] == nil {
+            printError("unknown subscription \"\(subscription)\""
+                + (ruleOptions.files.subscriptionsPath.map { " (not in \($0))" } ?? " (no subscriptions file)"))
+            throw ExitCode(64)
         }
+        let printer = ReplayPrinter(format: format, trace: trace)
         var failures = 0
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for path in paths {
             let captures: [String]
             do {
@@ -48,15 +60,7 @@ struct ReplayCommand: AsyncParsableCommand {
             for capture in captures {
                 do {
                     let outcome = try await replay(capture, with: engine)
-                    for request in outcome.requests {
-                        print(String(decoding: try encoder.encode(RequestLine(request)), as: UTF8.self))
-                    }
-                    for ignored in outcome.ignored {
-                        printError("\(capture): record \(ignored.record) ignored: \(ignored.reason)")
-                    }
-                    for error in outcome.errors {
-                        printError("\(capture): \(error)")
-                    }
+                    printer.print(outcome, capture: capture)
                     if outcome.failed { failures += 1 }
                 } catch {
                     printError("\(error)")
@@ -64,6 +68,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 }
             }
         }
+        printer.finish()
         if failures > 0 {
             printError("\(failures) capture(s) failed")
             throw ExitCode.failure
@@ -72,14 +77,22 @@ struct ReplayCommand: AsyncParsableCommand {
 
     private func replay(_ path: String, with engine: RuleEngine) async throws -> HookOutcome {
         let capture = try CapturedHook(path: path)
-        let integration = capture.folderName
+        let named = self.subscription ?? capture.subscription
+        let integration = named.flatMap { engine.subscriptions[$0]?.integration } ?? capture.integration
         guard engine.book.rules[integration] != nil else {
-            throw CaptureError(path: path, reason: "no rule file \(rules)/\(integration).lua")
+            throw CaptureError(
+                path: path, reason: "unknown integration \"\(integration)\": no rule file \(ruleOptions.rules)/\(integration).lua")
         }
-        return await engine.process(capture.hook(subscription: integration, integration: integration))
+        let subscription: Subscription
+        do {
+            subscription = try engine.subscriptions.subscription(id: named, integration: integration)
+        } catch {
+            throw CaptureError(path: path, reason: error.message)
+        }
+        return await engine.process(capture.hook(subscription: subscription), subscription: subscription)
     }
 }
 
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data("hookrules: \(message)\n".utf8))
+enum ReplayFormat: String, ExpressibleByArgument, CaseIterable {
+    case jsonl, table
 }

@@ -10,4 +10,7 @@ public indirect enum LuaInput: Sendable {
     case form([UInt8])
     /// A table with these fields, in this order.
     case table([(String, LuaInput)])
+    /// The same input, called `name` in error messages (`hook.body: invalid JSON at byte 9`) instead of by its
+    /// position among the arguments.
+    case named(String, LuaInput)
 }

@@ -13,6 +13,8 @@ struct LuaInputWriter {
             throw LuaError(.invalidInput, "\(name) cannot be passed: the Lua stack is full")
         }
         switch input {
+        case .named(let given, let inner):
+            try push(inner, name: given)
         case .value(let value):
             try push(value, name: name, depth: 0)
         case .bytes(let bytes):

@@ -80,7 +80,8 @@ struct RuleEngineTests {
         #expect(outcome.summary == ["customer/created 1", "customer/updated 2", "deal/deleted 4658499849"])
         #expect(outcome.errors.map(\.record) == [3])
         #expect(outcome.errors.first?.message == "the record has no id")
-        #expect(outcome.errors.first?.location == LuaSourceLocation(chunk: "rules/hubspot.lua", line: 2))
+        // The line of the record's mapping: ["contact.propertyChange"] = "customer/updated".
+        #expect(outcome.errors.first?.location == LuaSourceLocation(chunk: "rules/hubspot.lua", line: 9))
     }
 
     @Test("child → parent: an order message becomes its order; a preset can ignore such children")
@@ -88,6 +89,7 @@ struct RuleEngineTests {
         let rule = """
             return rule {
               scopes = { "transaction/updated" },
+              presets = { ignore_order_messages = "boolean" },
               event = field "scope",
               on = {
                 ["store/order/message/created"] = {
@@ -114,6 +116,7 @@ struct RuleEngineTests {
         let harness = try EngineHarness("""
             return rule {
               scopes = { "message/created", "product/updated", "customer/updated" },
+              presets = { prefixes = "table" },
               scope = "message/created",
               id = field "ref",
               resolve = { ["message/created"] = by_prefix { preset = "prefixes", separator = ":" } },

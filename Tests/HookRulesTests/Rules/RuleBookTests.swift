@@ -25,11 +25,27 @@ struct RuleBookTests {
         ("\nreturn rule { scopes = { 'product/updated' }, scope = 'order/updated' }", "not declared"),
         ("\nreturn rule { scopes = { 'Product/Updated' }, scope = 'product/updated' }", "is not a scope"),
         ("\nreturn rule { scopes = { 'product/updated' }, scope = 'product/updated', resolve = { ['x/updated'] = function() end } }", "not declared"),
+        ("\nreturn rule { scopes = { 'product/updated' }, event = field 'e', on = { x = { scope = 'product/updated', unless = 'quiet' } } }", #"event "x" reads preset "quiet", which is not declared"#),
+        ("\nreturn rule { scopes = { 'm/created', 'product/updated' }, scope = 'm/created', resolve = { ['m/created'] = by_prefix { preset = 'prefixes' } } }", #"resolve "m/created" reads preset "prefixes""#),
+        ("\nreturn rule { scopes = { 'product/updated' }, scope = 'product/updated', presets = { quiet = 'bool' } }", #"preset "quiet" must be declared as boolean"#),
     ])
     func undeclared(source: String, expected: String) {
         let found = problems(source)
         #expect(found.first?.message.contains(expected) == true, "\(found)")
         #expect(found.first?.location?.line == 2)
+    }
+
+    @Test("declared presets and their types reach the rule file")
+    func presets() throws {
+        let book = try RuleBook.load(scripts: [("shop", LuaScript(name: "rules/shop.lua", text: """
+            return rule {
+              scopes = { "m/created", "product/updated" },
+              presets = { prefixes = "table", quiet = "boolean" },
+              scope = "m/created",
+              resolve = { ["m/created"] = by_prefix { preset = "prefixes" } },
+            }
+            """))])
+        #expect(book.rules["shop"]?.presets == ["prefixes": .table, "quiet": .boolean])
     }
 
     @Test("a misspelt or malformed rule field is refused at its line", arguments: [

@@ -14,6 +14,13 @@ struct RequestLine: Encodable {
     let origin: RequestLink?
     let deleteTriggered: Bool
     let hookId: String?
+    /// With `--trace`: the rule file and line that made the request, and what the rule logged for its hook.
+    var trace: Trace?
+
+    struct Trace: Encodable {
+        let rule: String
+        let log: [String]
+    }
 
     init(_ request: TransferRequest) {
         subscription = request.subscription

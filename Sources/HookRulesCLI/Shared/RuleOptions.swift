@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import HookRules
+
+/// `--subscriptions FILE`, shared by every command that reads subscriptions.
+struct SubscriptionsOption: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The subscriptions file.", discussion: "Default: subscriptions.yaml in the rules folder when it exists.",
+        valueName: "file"))
+    var subscriptions: String?
+}
+
+/// `--rules DIR` and `--subscriptions FILE`, for the commands that take captures as arguments.
+struct RuleOptions: ParsableArguments {
+    @Option(help: "The folder holding the rule files (<integration>.lua).")
+    var rules = "rules"
+
+    @OptionGroup var subscriptionsOption: SubscriptionsOption
+
+    var files: RuleFiles { RuleFiles(folder: rules, subscriptions: subscriptionsOption.subscriptions) }
+}
+
+/// A rules folder and its subscriptions file, loaded for a command: problems are printed with file and line and
+/// turn into a failed exit.
+struct RuleFiles {
+    let folder: String
+    let subscriptions: String?
+
+    /// The subscriptions file in use, if any.
+    var subscriptionsPath: String? {
+        if let subscriptions { return subscriptions }
+        let path = (folder as NSString).appendingPathComponent(SubscriptionsFile.defaultName)
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    func load() throws -> (RuleBook, [Subscription]) {
+        let book: RuleBook
+        do {
+            book = try RuleBook.load(folder: folder)
+        } catch {
+            for problem in error.problems { printError("\(problem)") }
+            throw ExitCode.failure
+        }
+        guard let path = subscriptionsPath else { return (book, []) }
+        do {
+            return (book, try SubscriptionsFile.load(path: path, rules: book))
+        } catch {
+            for problem in error.problems { printError("\(problem)") }
+            throw ExitCode.failure
+        }
+    }
+
+    func engine() throws -> RuleEngine {
+        let (book, subscriptions) = try load()
+        do {
+            return try RuleEngine(book: book, subscriptions: subscriptions)
+        } catch {
+            printError("cannot start the rules: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("hookrules: \(message)\n".utf8))
+}

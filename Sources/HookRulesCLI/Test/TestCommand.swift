@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import HookRules
+
+struct TestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run the rule fixtures (<integration>.fixtures.yaml) and report every mismatch as a diff.",
+        discussion: """
+            Each case replays a capture (or a hook written into the case) through its rule and compares the \
+            outcome with the case's requests, ignored records or expected error (docs/testing-rules.md). The exit \
+            status is 1 when any case fails.
+
+            Examples:
+              hookrules test rules/
+              hookrules test rules/ --filter shopify
+              hookrules test rules/ --update          # rewrite expectations from what the rules do now
+              hookrules test rules/ --junit build/fixtures.xml
+            """
+    )
+
+    @Argument(help: "The folder with the rule files and their fixtures.")
+    var folder = "rules"
+
+    @OptionGroup var subscriptionsOption: SubscriptionsOption
+
+    @Option(help: "Run only cases whose file or name contains this text.")
+    var filter: String?
+
+    @Flag(help: "Rewrite each fixture file's expectations from the current outcome (golden files).")
+    var update = false
+
+    @Option(help: ArgumentHelp("Also write the results as JUnit XML.", valueName: "file"))
+    var junit: String?
+
+    mutating func run() async throws {
+        let files = RuleFiles(folder: folder, subscriptions: subscriptionsOption.subscriptions)
+        let engine = try files.engine()
+        let runner = FixtureRunner(engine: engine)
+        let paths = RuleFixtureFile.paths(in: folder)
+        guard !paths.isEmpty else {
+            printError("no fixture files (*\(RuleFixtureFile.suffix)) in \(folder)")
+            throw ExitCode.failure
+        }
+        var all: [FixtureResult] = []
+        var broken = 0
+        for path in paths {
+            let file: RuleFixtureFile
+            do {
+                file = try RuleFixtureFile.load(path: path)
+            } catch {
+                for problem in error.problems { printError("\(problem)") }
+                broken += 1
+                continue
+            }
+            var results: [FixtureResult] = []
+            for fixtureCase in file.cases where selected(fixtureCase, in: file) {
+                let result = await runner.run(fixtureCase, of: file)
+                report(result)
+                results.append(result)
+            }
+            if update, filter == nil, !results.isEmpty {
+                try rewrite(file, with: results)
+            }
+            all += results
+        }
+        let failed = all.filter { !$0.passed }.count
+        print("\(all.count - failed) passed, \(failed) failed" + (broken > 0 ? ", \(broken) fixture file(s) unreadable" : ""))
+        if let junit {
+            try Data(JUnitReport(results: all).xml.utf8).write(to: URL(fileURLWithPath: junit))
+        }
+        if (failed > 0 && !update) || broken > 0 { throw ExitCode.failure }
+    }
+
+    private func selected(_ fixtureCase: FixtureCase, in file: RuleFixtureFile) -> Bool {
+        guard let filter else { return true }
+        return file.path.contains(filter) || fixtureCase.name.contains(filter)
+    }
+
+    private func report(_ result: FixtureResult) {
+        if result.passed {
+            print("PASS \(result.location)  \(result.fixtureCase.name)")
+        } else {
+            print("FAIL \(result.location)  \(result.fixtureCase.name)")
+            for line in result.problems { print("    \(line)") }
+        }
+    }
+
+    private func rewrite(_ file: RuleFixtureFile, with results: [FixtureResult]) throws {
+        let text = try file.updated(with: results)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file.path))
+        print("updated \(file.path)")
+    }
+}
