@@ -6,15 +6,27 @@ import LuaRuntime
 /// MB/s for both and their ratio. Exits non-zero only if a run fails, never because of a figure.
 @main
 struct BenchmarkMain {
-    static func main() throws {
-        let options = try BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
-        let files = try sampleFiles(in: options.samples)
-        guard !files.isEmpty else { throw BenchmarkFailure("no samples under \(options.samples)") }
+    static func main() async {
+        do {
+            try await runAll()
+        } catch {
+            FileHandle.standardError.write(Data("hookrules-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
 
-        print("JSON body → Lua tables, \(files.count) samples, \(options.seconds) s per sample and side")
-        let ours = try files.map { try measureHookRules(file: $0, seconds: options.seconds) }
-        let reference = try ReferenceRun.decode(files: files.map(\.path), seconds: options.seconds)
-        try JSONDecodeReport(ours: ours, reference: reference).print()
+    static func runAll() async throws {
+        let options = try BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+        if options.only != "rules" {
+            let files = try sampleFiles(in: options.samples)
+            guard !files.isEmpty else { throw BenchmarkFailure("no samples under \(options.samples)") }
+            print("JSON body → Lua tables, \(files.count) samples, \(options.seconds) s per sample and side")
+            let ours = try files.map { try measureHookRules(file: $0, seconds: options.seconds) }
+            let reference = try ReferenceRun.decode(files: files.map(\.path), seconds: options.seconds)
+            try JSONDecodeReport(ours: ours, reference: reference).print()
+        }
+        guard options.only != "json" else { return }
+        try await RulePathBenchmark(rules: options.rules, samples: options.samples, seconds: options.seconds).run()
     }
 
     static func sampleFiles(in folder: String) throws -> [SampleFile] {

@@ -9,6 +9,10 @@ public struct RuleBook: Sendable {
 
     public static let libraries = [RuleLanguage.library]
 
+    /// The rule API's Lua source (a chunk returning the table of `rule`, `field`, ...), for tools that run rule
+    /// files elsewhere, such as the benchmark's plain-Lua reference.
+    public static var languageSource: String { RuleLanguage.source }
+
     /// Loads every `*.lua` file directly in `folder` (helper folders such as `.luals` are skipped). Each rule runs
     /// under `limits`, or under its integration's entry in `limitsByIntegration`.
     public static func load(

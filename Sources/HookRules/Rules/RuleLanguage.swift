@@ -19,20 +19,35 @@ enum RuleLanguage {
     local source_of = setmetatable({}, { __mode = "k" })
     -- Where a step made by this library (by_prefix) was written in the rule file, for traces.
     local defined_at = setmetatable({}, { __mode = "k" })
+    -- Extractors hold no per-run state, so one per path or header serves every run of the state: the rule chunk
+    -- re-runs on every hook, and making them anew each time cost more than the rest of the chunk. Bounded, so a
+    -- rule building paths in a loop cannot grow the state without end.
+    local field_extractors, header_extractors, cached_count = {}, {}, 0
+    local function remember(cache, key, extractor)
+      if cached_count < 4096 then
+        cache[key] = extractor
+        cached_count = cached_count + 1
+      end
+    end
     local preset_types = { boolean = true, string = true, number = true, integer = true, table = true }
 
     -- Extractors: functions of (record, hook) that read one value.
 
     function api.header(name)
       if type(name) ~= "string" then error("header: expects a header name", 2) end
+      local cached = header_extractors[name]
+      if cached then return cached end
       local key = name:lower()
       local extractor = function(_, hook) return hook.headers[key] end
       source_of[extractor] = ("header %q"):format(name)
+      remember(header_extractors, name, extractor)
       return extractor
     end
 
     function api.field(path)
       if type(path) ~= "string" or path == "" then error('field: expects a path such as "data.id"', 2) end
+      local cached = field_extractors[path]
+      if cached then return cached end
       local keys = {}
       for key in path:gmatch("[^.]+") do keys[#keys + 1] = math.tointeger(tonumber(key)) or key end
       local extractor = function(record)
@@ -44,6 +59,7 @@ enum RuleLanguage {
         return value
       end
       source_of[extractor] = ("field %q"):format(path)
+      remember(field_extractors, path, extractor)
       return extractor
     end
 
@@ -123,136 +139,139 @@ enum RuleLanguage {
       end
     end
 
-    function api.rule(spec)
-      -- `return rule { ... }` is a tail call: the rule file's frame is gone by now, so errors here carry no
-      -- position and the host reports them at the line of the `rule {` call, which it finds in the source.
-      check_spec(spec)
-      local rule_line = nil
+    local function read(extractor, record, hook)
+      if type(extractor) == "function" then return extractor(record, hook) end
+      return extractor
+    end
 
-      local function read(extractor, record, hook)
-        if type(extractor) == "function" then return extractor(record, hook) end
-        return extractor
+    -- Turns one mapping (a scope, an ignore, a table, a function's result) into outcome entries.
+    local function emit(spec, target, index, event, record, hook, subscription, out, line)
+      local kind = type(target)
+      if kind == "string" then
+        target = { scope = target }
+      elseif kind == "function" then
+        local result = target(record, hook, subscription)
+        return emit(spec, result, index, event, record, hook, subscription, out, line_of(target, line))
+      elseif kind ~= "table" then
+        error(("event %q maps to a %s; expected a scope, a table, ignore \"...\" or a function"):format(
+          tostring(event), kind), 0)
       end
+      if target.ignore ~= nil then
+        out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(target.ignore) }
+        return
+      end
+      if target[1] ~= nil then -- a list of mappings
+        for _, each in ipairs(target) do emit(spec, each, index, event, record, hook, subscription, out, line) end
+        return
+      end
+      if target.unless ~= nil and subscription.presets[target.unless] then
+        out.ignored[#out.ignored + 1] = { record = index, event = event,
+          reason = ("ignored by the subscription's preset %q"):format(tostring(target.unless)) }
+        return
+      end
+      local request = { record = index, scope = target.scope, line = line, event = event,
+        id = read(target.id == nil and spec.id or target.id, record, hook) }
+      if target.child ~= nil then
+        request.origin = { kind = target.child.kind, id = read(target.child.id, record, hook) }
+      end
+      local resolver = spec.resolve and type(request.scope) == "string" and spec.resolve[request.scope]
+      if resolver then
+        local resolved = resolver({ scope = request.scope, id = request.id }, subscription)
+        if type(resolved) == "table" and resolved.ignore ~= nil then
+          out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(resolved.ignore) }
+          return
+        end
+        if type(resolved) ~= "table" then error("a resolve step must return { scope = ..., id = ... } or ignore", 0) end
+        request = { record = index, scope = resolved.scope, id = resolved.id, child_request = true,
+          parent = { kind = request.scope, id = request.id }, origin = request.origin,
+          line = line_of(resolver, line) }
+      end
+      out.requests[#out.requests + 1] = request
+    end
 
-      -- Turns one mapping (a scope, an ignore, a table, a function's result) into outcome entries.
-      local function emit(target, index, event, record, hook, subscription, out, line)
+    local function one_record(spec, index, record, hook, subscription, out)
+      local target, event = spec.scope, nil
+      if spec.event ~= nil then
+        event = spec.event(record, hook)
+        if event == nil then
+          -- A hook without its event name is malformed (a lost header, a truncated body): it fails, so it is
+          -- kept and seen, rather than ignored like an event the rule chose not to handle.
+          error(("no event name: %s is missing"):format(source_of[spec.event] or "the event"), 0)
+        end
+        event = tostring(event)
+        target = spec.on[event]
+        if target == nil then
+          if spec.unmapped == "error" then error(("no mapping for event %q"):format(event), 0) end
+          out.ignored[#out.ignored + 1] = { record = index, event = event,
+            reason = ("event %q is not mapped by this rule"):format(event) }
+          return
+        end
+      end
+      emit(spec, target, index, event, record, hook, subscription, out, nil)
+    end
+
+    local function failure(message)
+      return { message = type(message) == "string" and message or ("(error object is a %s value)"):format(type(message)),
+        traceback = traceback(nil, 2) }
+    end
+
+    local function handle(spec, hook, subscription)
+      local out = { requests = {}, ignored = {}, errors = {} }
+      local records = { hook.body }
+      if spec.records ~= nil then
+        records = spec.records(hook)
+        if type(records) ~= "table" then error("records must return a list of records", 0) end
+      end
+      for index, record in ipairs(records) do
+        local ok, problem = xpcall(one_record, failure, spec, index, record, hook, subscription, out)
+        if not ok then
+          problem.record = index
+          out.errors[#out.errors + 1] = problem
+        end
+      end
+      return out
+    end
+
+    -- `return rule { ... }` is a tail call: the rule file's frame is gone when this runs, so errors here carry
+    -- no position and the host reports them at the line of the `rule {` call, which it finds in the source.
+    local function describe(spec)
+      check_spec(spec)
+      local events, used = {}, {}
+      for event, target in pairs(spec.on or {}) do
         local kind = type(target)
         if kind == "string" then
-          target = { scope = target }
-        elseif kind == "function" then
-          local result = target(record, hook, subscription)
-          return emit(result, index, event, record, hook, subscription, out, line_of(target, line))
-        elseif kind ~= "table" then
-          error(("event %q maps to a %s; expected a scope, a table, ignore \"...\" or a function"):format(
-            tostring(event), kind), 0)
-        end
-        if target.ignore ~= nil then
-          out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(target.ignore) }
-          return
-        end
-        if target[1] ~= nil then -- a list of mappings
-          for _, each in ipairs(target) do emit(each, index, event, record, hook, subscription, out, line) end
-          return
-        end
-        if target.unless ~= nil and subscription.presets[target.unless] then
-          out.ignored[#out.ignored + 1] = { record = index, event = event,
-            reason = ("ignored by the subscription's preset %q"):format(tostring(target.unless)) }
-          return
-        end
-        local request = { record = index, scope = target.scope, line = line, event = event,
-          id = read(target.id == nil and spec.id or target.id, record, hook) }
-        if target.child ~= nil then
-          request.origin = { kind = target.child.kind, id = read(target.child.id, record, hook) }
-        end
-        local resolver = spec.resolve and type(request.scope) == "string" and spec.resolve[request.scope]
-        if resolver then
-          local resolved = resolver({ scope = request.scope, id = request.id }, subscription)
-          if type(resolved) == "table" and resolved.ignore ~= nil then
-            out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(resolved.ignore) }
-            return
+          events[#events + 1] = { event = tostring(event), scope = target }
+        elseif kind == "table" and target.ignore == nil and target[1] == nil then
+          events[#events + 1] = { event = tostring(event), scope = target.scope }
+          if target.unless ~= nil then
+            used[#used + 1] = { preset = tostring(target.unless), by = ("event %q"):format(tostring(event)) }
           end
-          if type(resolved) ~= "table" then error("a resolve step must return { scope = ..., id = ... } or ignore", 0) end
-          request = { record = index, scope = resolved.scope, id = resolved.id, child_request = true,
-            parent = { kind = request.scope, id = request.id }, origin = request.origin,
-            line = line_of(resolver, line) }
+        else
+          events[#events + 1] = { event = tostring(event) }
         end
-        out.requests[#out.requests + 1] = request
       end
-
-      local function one_record(index, record, hook, subscription, out)
-        local target, event = spec.scope, nil
-        if spec.event ~= nil then
-          event = spec.event(record, hook)
-          if event == nil then
-            -- A hook without its event name is malformed (a lost header, a truncated body): it fails, so it is
-            -- kept and seen, rather than ignored like an event the rule chose not to handle.
-            error(("no event name: %s is missing"):format(source_of[spec.event] or "the event"), 0)
-          end
-          event = tostring(event)
-          target = spec.on[event]
-          if target == nil then
-            if spec.unmapped == "error" then error(("no mapping for event %q"):format(event), 0) end
-            out.ignored[#out.ignored + 1] = { record = index, event = event,
-              reason = ("event %q is not mapped by this rule"):format(event) }
-            return
-          end
+      local resolved = {}
+      for scope, step in pairs(spec.resolve or {}) do
+        resolved[#resolved + 1] = tostring(scope)
+        if preset_of_step[step] then
+          used[#used + 1] = { preset = preset_of_step[step], by = ("resolve %q"):format(tostring(scope)) }
         end
-        emit(target, index, event, record, hook, subscription, out, rule_line)
       end
+      local presets = {}
+      for name, kind in pairs(spec.presets or {}) do presets[#presets + 1] = { name = name, type = kind } end
+      return { scopes = spec.scopes, events = events, resolve = resolved, scope = spec.scope,
+        presets = presets, used_presets = used }
+    end
 
-      local function failure(message)
-        return { message = type(message) == "string" and message or ("(error object is a %s value)"):format(type(message)),
-          traceback = traceback(nil, 2) }
-      end
 
-      local module = {}
-
-      function module.handle(hook, subscription)
-        local out = { requests = {}, ignored = {}, errors = {} }
-        local records = { hook.body }
-        if spec.records ~= nil then
-          records = spec.records(hook)
-          if type(records) ~= "table" then error("records must return a list of records", 0) end
-        end
-        for index, record in ipairs(records) do
-          local ok, problem = xpcall(one_record, failure, index, record, hook, subscription, out)
-          if not ok then
-            problem.record = index
-            out.errors[#out.errors + 1] = problem
-          end
-        end
-        return out
-      end
-
-      function module.describe()
-        local events, used = {}, {}
-        for event, target in pairs(spec.on or {}) do
-          local kind = type(target)
-          if kind == "string" then
-            events[#events + 1] = { event = tostring(event), scope = target }
-          elseif kind == "table" and target.ignore == nil and target[1] == nil then
-            events[#events + 1] = { event = tostring(event), scope = target.scope }
-            if target.unless ~= nil then
-              used[#used + 1] = { preset = tostring(target.unless), by = ("event %q"):format(tostring(event)) }
-            end
-          else
-            events[#events + 1] = { event = tostring(event) }
-          end
-        end
-        local resolved = {}
-        for scope, step in pairs(spec.resolve or {}) do
-          resolved[#resolved + 1] = tostring(scope)
-          if preset_of_step[step] then
-            used[#used + 1] = { preset = preset_of_step[step], by = ("resolve %q"):format(tostring(scope)) }
-          end
-        end
-        local presets = {}
-        for name, kind in pairs(spec.presets or {}) do presets[#presets + 1] = { name = name, type = kind } end
-        return { scopes = spec.scopes, events = events, resolve = resolved, scope = spec.scope,
-          presets = presets, used_presets = used }
-      end
-
-      return module
+    -- A rule file's result: the module the host calls. Only two small closures per run; the work is done by the
+    -- library functions above. The spec is checked when the host loads the rule (describe), and a rule file
+    -- builds the same spec on every run.
+    function api.rule(spec)
+      return {
+        handle = function(hook, subscription) return handle(spec, hook, subscription) end,
+        describe = function() return describe(spec) end,
+      }
     end
 
     return api

@@ -23,6 +23,9 @@ struct LuaHandle: ~Copyable {
         let environmentRef: Int32
         do {
             environmentRef = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
+            // Every run leaves only short-lived garbage (its env, the hook's tables) on top of a large, long-lived
+            // heap (libraries, compiled rules): the case generational collection is made for.
+            hr_gc_generational(state)
         } catch {
             hr_closestate(state)
             memory.deallocate()

@@ -13,15 +13,31 @@ struct LuaValueReader {
 
     private let state: OpaquePointer
     private var elements = 0
-    private var path: [String] = []
-    private var tablesOnPath: Set<UnsafeRawPointer> = []
+    /// Where the reader is, spelled out only when an error needs it (building it per value cost more than the read).
+    private var path: [PathStep] = []
+    /// The tables being read, outermost first: at most `maxDepth`, so a linear scan beats hashing.
+    private var tablesOnPath: [UnsafeRawPointer] = []
+
+    private enum PathStep {
+        case root(String)
+        case key(String)
+        case index(Int64)
+
+        var text: String {
+            switch self {
+            case .root(let name): name
+            case .key(let key): ".\(key)"
+            case .index(let index): "[\(index)]"
+            }
+        }
+    }
 
     init(state: OpaquePointer) {
         self.state = state
     }
 
     mutating func read(at index: Int32, name: String) throws(LuaError) -> LuaValue {
-        path = [name]
+        path = [.root(name)]
         return try readValue(at: lua_absindex(state, index))
     }
 
@@ -71,31 +87,39 @@ struct LuaValueReader {
             throw failure("is nested deeper than \(Self.maxDepth) tables")
         }
         let identity = lua_topointer(state, index)!
-        guard tablesOnPath.insert(identity).inserted else {
+        guard !tablesOnPath.contains(identity) else {
             throw failure("contains itself (a cycle)")
         }
-        defer { tablesOnPath.remove(identity) }
+        tablesOnPath.append(identity)
+        defer { tablesOnPath.removeLast() }
         guard lua_checkstack(state, 3) != 0 else {
             throw failure("cannot be read: the Lua stack is full")
         }
 
+        // Lists come back from lua_next in order 1, 2, 3... almost always: those go straight into an array; any
+        // other integer key sends the items to a dictionary, checked for gaps at the end.
         var named: [String: LuaValue] = [:]
+        var items: [LuaValue] = []
         var indexed: [Int64: LuaValue] = [:]
         lua_pushnil(state)
         while lua_next(state, index) != 0 {
             // Key at -2, value at -1. Keys are never converted in place, which would confuse lua_next.
-            let value: LuaValue
             switch lua_type(state, -2) {
             case LUA_TSTRING:
                 let key = try readKeyString()
-                path.append(".\(key)")
-                value = try readValue(at: lua_absindex(state, -1))
-                named[key] = value
+                path.append(.key(key))
+                named[key] = try readValue(at: lua_absindex(state, -1))
             case LUA_TNUMBER where lua_isinteger(state, -2) != 0:
                 let key = Int64(lua_tointegerx(state, -2, nil))
-                path.append("[\(key)]")
-                value = try readValue(at: lua_absindex(state, -1))
-                indexed[key] = value
+                path.append(.index(key))
+                let value = try readValue(at: lua_absindex(state, -1))
+                if indexed.isEmpty, key == Int64(items.count) + 1 {
+                    items.append(value)
+                } else {
+                    for (position, item) in items.enumerated() { indexed[Int64(position) + 1] = item }
+                    items.removeAll()
+                    indexed[key] = value
+                }
             default:
                 let typeName = String(cString: lua_typename(state, lua_type(state, -2)))
                 hr_pop(state, 2)
@@ -104,14 +128,15 @@ struct LuaValueReader {
             path.removeLast()
             hr_pop(state, 1)
         }
-        if named.isEmpty, indexed.isEmpty {
+        let hasItems = !items.isEmpty || !indexed.isEmpty
+        if named.isEmpty, !hasItems {
             return .table([:])
         }
-        if !named.isEmpty, !indexed.isEmpty {
+        if !named.isEmpty, hasItems {
             throw failure("mixes list items and named fields")
         }
         if named.isEmpty {
-            return .array(try sequence(from: indexed))
+            return .array(indexed.isEmpty ? items : try sequence(from: indexed))
         }
         return .table(named)
     }
@@ -139,6 +164,6 @@ struct LuaValueReader {
     }
 
     private func failure(_ problem: String) -> LuaError {
-        LuaError(.unconvertibleResult, "\(path.joined()) \(problem)")
+        LuaError(.unconvertibleResult, "\(path.map(\.text).joined()) \(problem)")
     }
 }
