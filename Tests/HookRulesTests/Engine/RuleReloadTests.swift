@@ -34,12 +34,17 @@ struct RuleReloadTests {
         let hooks = 2_000
         let reloads = 20
         let started = Counter()
+        let reloadsDone = Counter()
 
         let outcomes = try await withThrowingTaskGroup(of: [HookOutcome].self) { group in
             for worker in 0..<8 {
                 group.addTask {
                     var mine: [HookOutcome] = []
                     for index in stride(from: worker, to: hooks, by: 8) {
+                        // Keep pace with the reloads so hooks run on many generations whatever the scheduling.
+                        while reloadsDone.value.load(ordering: .relaxed) < index * reloads / hooks - 1 {
+                            await Task.yield()
+                        }
                         started.value.add(1, ordering: .relaxed)
                         mine.append(await engine.process(Hook(
                             id: "h\(index)", integration: "shop", subscription: "s",
@@ -53,6 +58,7 @@ struct RuleReloadTests {
                 for reload in 1...reloads {
                     while started.value.load(ordering: .relaxed) < reload * hooks / (reloads + 2) { await Task.yield() }
                     try engine.reload(book: try Self.book(version: reload % 2 == 0 ? 1 : 2))
+                    reloadsDone.value.add(1, ordering: .relaxed)
                 }
                 return []
             }
