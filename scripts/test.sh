@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (scripts/setup.sh), builds every product (`swift build`, so the
-# executables and the benchmark must compile too), then `swift test`; extra arguments go to `swift test`
-# (e.g. `scripts/test.sh --filter Sandbox`). Exits non-zero at the first failing step.
+# executables and the benchmark must compile too), checks the project's own rules and runs their fixtures with the
+# built CLI (`hookrules check rules/`, `hookrules test rules/`), then `swift test`; extra arguments go to
+# `swift test` (e.g. `scripts/test.sh --filter Sandbox`). Exits non-zero at the first failing step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build
+.build/debug/hookrules check rules/
+.build/debug/hookrules test rules/
 swift test "$@"

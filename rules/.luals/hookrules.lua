@@ -31,7 +31,7 @@
 ---@field scope string                   A scope declared in `scopes`, e.g. "product/updated".
 ---@field id? HookRules.Extractor|string|integer  Overrides the rule's `id` for this event.
 ---@field child? HookRules.ChildRecord   The hook is about a child record; the request is for its parent.
----@field unless? string                 Name of a subscription preset that, when set, ignores the record.
+---@field unless? string                 Name of a (declared) subscription preset that, when set, ignores the record.
 
 ---@alias HookRules.Target string|HookRules.Mapping|HookRules.Ignore|HookRules.Mapping[]|fun(record: any, hook: HookRules.Hook, subscription: HookRules.Subscription): HookRules.Target
 
@@ -51,6 +51,7 @@
 ---@field records? fun(hook: HookRules.Hook): any[]  Splits one payload into records (default: the body alone).
 ---@field resolve? table<string, HookRules.Resolver>  Prerequisite steps, by the generic scope they resolve.
 ---@field unmapped? "ignore"|"error"     What an event missing from `on` does (default "ignore").
+---@field presets? table<string, "boolean"|"string"|"number"|"integer"|"table">  Presets a subscription may set, with their types.
 
 ---Declares the rule of this file. The file must `return rule { ... }`.
 ---@param spec HookRules.RuleSpec
