@@ -24,6 +24,8 @@ public struct CaptureEnvelope: Codable, Sendable, Hashable {
     public var query: [String: String]?
     /// The raw body, base64.
     public var body: String
+    /// Why the hook was kept, when it failed: each error with its rule file and line.
+    public var errors: [String]?
 
     public init(hook: Hook) {
         format = Self.format
@@ -34,6 +36,7 @@ public struct CaptureEnvelope: Codable, Sendable, Hashable {
         headers = hook.headers.fields.map { [$0.name, $0.value] }
         query = hook.query.isEmpty ? nil : hook.query
         body = Data(hook.body).base64EncodedString()
+        errors = nil
     }
 
     /// The envelope as JSON, keys sorted so captures diff cleanly.
