@@ -8,9 +8,12 @@ let package = Package(
         .executable(name: "hookrules", targets: ["HookRulesCLI"]),
         .executable(name: "hookrules-bench", targets: ["HookRulesBenchmarks"]),
         .library(name: "HookRules", targets: ["HookRules"]),
+        .library(name: "HookQueue", targets: ["HookQueue"]),
+        .library(name: "HookQueueSQLite", targets: ["HookQueueSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Debian's Lua 5.4 headers and library, nothing else.
@@ -34,10 +37,22 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "HookRulesBenchmarks", dependencies: ["LuaRuntime"]),
+        // The dispatch queue's backend-neutral types and the one protocol every backend implements.
+        .target(name: "HookQueue", dependencies: ["HookRules"]),
+        // The embedded default backend: one SQLite file under a data folder, through GRDB.
+        .target(
+            name: "HookQueueSQLite",
+            dependencies: ["HookQueue", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookRulesTests", dependencies: ["HookRules"]),
         // Runs the built `hookrules` executable; the dependency makes `swift test` build it first.
         .testTarget(name: "HookRulesCLITests", dependencies: ["HookRulesCLI"]),
+        // One contract suite run against every queue backend, plus backend-specific checks.
+        .testTarget(
+            name: "HookQueueTests",
+            dependencies: ["HookQueue", "HookQueueSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
