@@ -42,7 +42,10 @@ let package = Package(
         // The embedded default backend: one SQLite file under a data folder, through GRDB.
         .target(
             name: "HookQueueSQLite",
-            dependencies: ["HookQueue", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "HookQueue", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookRulesTests", dependencies: ["HookRules"]),

@@ -5,6 +5,8 @@ import HookRules
 
 /// One `queue_item` row, decoded. Every query that reads whole rows selects ``StoredItem/columns``.
 struct StoredItem {
+    /// The selected columns; ``init(row:)`` reads them by position in exactly this order (GRDB's lookup by name
+    /// searches the column names case-insensitively, which cost more than the rest of a claim).
     static let columns = """
         id, subscription, integration, scope, direction, external_id, child_request, parent_kind, \
         parent_external_id, origin_kind, origin_external_id, delete_triggered, hook_id, debug, state, attempt, \
@@ -23,34 +25,40 @@ struct StoredItem {
     var worker: String?
     var lastError: String?
 
-    init(row: Row) throws {
-        id = QueueItemID(row["id"] as Int64)
-        let scopeText: String = row["scope"]
-        let directionText: String = row["direction"]
-        let stateText: String = row["state"]
-        guard let scope = Scope(scopeText) else { throw TransferQueueError.corruptEntry(id: id, reason: "scope \(scopeText)") }
+    init(row: Row, scopes: inout ScopeCache) throws {
+        var column = ColumnReader(row: row)
+        id = QueueItemID(column.next() as Int64)
+        let subscription: String = column.next()
+        let integration: String = column.next()
+        let scopeText: String = column.next()
+        let directionText: String = column.next()
+        guard let scope = scopes.scope(scopeText) else {
+            throw TransferQueueError.corruptEntry(id: id, reason: "scope \(scopeText)")
+        }
         guard let direction = Direction(rawValue: directionText) else {
             throw TransferQueueError.corruptEntry(id: id, reason: "direction \(directionText)")
         }
+        request = TransferRequest(
+            subscription: subscription, integration: integration, scope: scope, direction: direction,
+            externalId: column.next(), childRequest: column.next(),
+            parent: Self.link(column.nextOptional(), column.nextOptional()),
+            origin: Self.link(column.nextOptional(), column.nextOptional()),
+            deleteTriggered: column.next(), debug: false, hookId: column.nextOptional()
+        )
+        request.debug = column.next()
+        let stateText: String = column.next()
         guard let state = QueueState(rawValue: stateText) else {
             throw TransferQueueError.corruptEntry(id: id, reason: "state \(stateText)")
         }
-        request = TransferRequest(
-            subscription: row["subscription"], integration: row["integration"], scope: scope, direction: direction,
-            externalId: row["external_id"], childRequest: row["child_request"],
-            parent: Self.link(row["parent_kind"], row["parent_external_id"]),
-            origin: Self.link(row["origin_kind"], row["origin_external_id"]),
-            deleteTriggered: row["delete_triggered"], debug: row["debug"], hookId: row["hook_id"]
-        )
         self.state = state
-        attempt = row["attempt"]
-        retryBase = row["retry_base"]
-        coalesced = row["coalesced"]
-        enqueuedAt = row["enqueued_at"]
-        dueAt = row["due_at"]
-        leaseExpiresAt = row["lease_expires_at"]
-        worker = row["worker"]
-        lastError = row["last_error"]
+        attempt = column.next()
+        retryBase = column.next()
+        coalesced = column.next()
+        enqueuedAt = column.next()
+        dueAt = column.next()
+        leaseExpiresAt = column.nextOptional()
+        worker = column.nextOptional()
+        lastError = column.nextOptional()
     }
 
     private static func link(_ kind: String?, _ externalId: String?) -> RequestLink? {
@@ -81,8 +89,40 @@ struct StoredItem {
         )
     }
 
-    /// Reads whole rows.
+    /// Reads whole rows, straight off the statement (no copy of each row).
     static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredItem] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(StoredItem.init(row:))
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var scopes = ScopeCache()
+        var items: [StoredItem] = []
+        while let row = try rows.next() { items.append(try StoredItem(row: row, scopes: &scopes)) }
+        return items
+    }
+}
+
+/// Reads a row's columns in order, through GRDB's fast path for column types SQLite decodes itself.
+private struct ColumnReader {
+    let row: Row
+    var index = 0
+
+    mutating func next<T: DatabaseValueConvertible & StatementColumnConvertible>() -> T {
+        defer { index += 1 }
+        return row[index]
+    }
+
+    mutating func nextOptional<T: DatabaseValueConvertible & StatementColumnConvertible>() -> T? {
+        defer { index += 1 }
+        return row[index]
+    }
+}
+
+/// Parses each distinct scope text once per query: a claim of many rows sees only a few scopes.
+struct ScopeCache {
+    private var parsed: [String: Scope] = [:]
+
+    mutating func scope(_ text: String) -> Scope? {
+        if let scope = parsed[text] { return scope }
+        let scope = Scope(text)
+        parsed[text] = scope
+        return scope
     }
 }

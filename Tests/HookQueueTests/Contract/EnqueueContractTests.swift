@@ -95,4 +95,18 @@ extension QueueContract {
             #expect(pending[0].request.debug && pending[0].state == .pending)
         }
     }
+
+    @Test("a large batch with repeats far apart gets one id per key and exact counts", arguments: QueueBackends.all)
+    func largeBatchCoalescing(backend: QueueBackend) async throws {
+        try await QueueHarness.with(backend) { harness in
+            // 1,000 requests over 700 keys: every request from 700 on repeats one from the start of the batch.
+            let requests = (0..<1000).map { Requests.product("k\($0 < 700 ? $0 : $0 - 700)") }
+            let receipt = try await harness.queue.enqueue(requests)
+            #expect(receipt.inserted == 700 && receipt.coalesced == 300)
+            #expect(Set(receipt.ids).count == 700)
+            for n in 700..<1000 { #expect(receipt.ids[n] == receipt.ids[n - 700]) }
+            let pending = try await harness.queue.list(state: .pending, limit: 1000)
+            #expect(pending.count == 700 && pending.filter { $0.coalesced == 1 }.count == 300)
+        }
+    }
 }

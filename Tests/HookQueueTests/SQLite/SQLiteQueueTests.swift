@@ -59,6 +59,29 @@ struct SQLiteQueueTests {
         }
     }
 
+    @Test("enqueue splits a batch into power-of-two statements of at most 128 rows")
+    func chunkSizes() {
+        #expect(EnqueueUpsert.chunkSizes(0) == [])
+        #expect(EnqueueUpsert.chunkSizes(1) == [1])
+        #expect(EnqueueUpsert.chunkSizes(100) == [64, 32, 4])
+        #expect(EnqueueUpsert.chunkSizes(300) == [128, 128, 32, 8, 4])
+        for count in 0...600 {
+            let sizes = EnqueueUpsert.chunkSizes(count)
+            #expect(sizes.reduce(0, +) == count && sizes.allSatisfy { $0 <= 128 && $0.nonzeroBitCount == 1 })
+        }
+    }
+
+    @Test("returned rows in another order than the batch are matched back by key")
+    func matchByKey() throws {
+        let requests = [Requests.product("a"), Requests.product("b"), Requests.product("a"), Requests.noOptionals]
+        let returned = [(7, requests[3]), (5, requests[2]), (6, requests[1]), (5, requests[0])].map { id, request in
+            EnqueueUpsert.Returned(id: QueueItemID(Int64(id)), coalesced: 0, key: EnqueueUpsert.Key(request))
+        }
+        let ids = try EnqueueUpsert.match(returned, to: requests[...])
+        #expect(ids.map(\.rawValue) == [5, 6, 5, 7])
+        #expect(throws: TransferQueueError.self) { try EnqueueUpsert.match(Array(returned.prefix(3)), to: requests[...]) }
+    }
+
     /// A real queue file in a temporary folder, closed and removed afterwards.
     private func withQueue(_ body: (SQLiteTransferQueue, URL) async throws -> Void) async throws {
         let store = try SQLiteStore()
