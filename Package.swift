@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "HookRules", targets: ["HookRules"]),
         .library(name: "HookQueue", targets: ["HookQueue"]),
         .library(name: "HookQueueSQLite", targets: ["HookQueueSQLite"]),
+        .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +46,13 @@ let package = Package(
             dependencies: [
                 "HookQueue", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        // `hookrules-queue-bench`: the queue beside plain SQL through the SQLite C API, in the same run.
+        .executableTarget(
+            name: "HookQueueBenchmarks",
+            dependencies: [
+                "HookQueue", "HookQueueSQLite", .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
