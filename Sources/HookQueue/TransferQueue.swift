@@ -7,7 +7,9 @@ import HookRules
 /// `Tests/HookQueueTests` runs against every backend to prove it. In short:
 ///
 /// - **Enqueue** a batch in one transaction; a request is accepted only once that transaction is durably committed.
-///   A request equal to one still pending (same ``CoalescingKey``) is merged into it instead of queued twice.
+///   A request equal to one still pending (same subscription, scope, externalId and direction) is merged into it
+///   instead of queued twice: its count goes up, the newest request's other fields win, and the debug flag is
+///   OR-ed (a debug request also moves it to the front). A request equal to a claimed one is queued anew.
 /// - **Claim** hands out pending, due requests, debug ones first, then by due time and enqueue order, each under a
 ///   lease. Every claim increments the request's attempt; the attempt is the claim's fencing token.
 /// - **Settle** a claim with ``heartbeat(_:lease:)``, ``complete(_:)``, ``fail(_:error:retryAfter:)`` or
