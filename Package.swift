@@ -8,11 +8,15 @@ let package = Package(
         .executable(name: "hookrules", targets: ["HookRulesCLI"]),
         .executable(name: "hookrules-bench", targets: ["HookRulesBenchmarks"]),
         .library(name: "HookRules", targets: ["HookRules"]),
+        .library(name: "HookQueue", targets: ["HookQueue"]),
+        .library(name: "HookQueueSQLite", targets: ["HookQueueSQLite"]),
+        .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Subscriptions and rule fixtures are YAML written by hand: comments, and errors with line numbers.
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Debian's Lua 5.4 headers and library, nothing else.
@@ -36,10 +40,32 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "HookRulesBenchmarks", dependencies: ["LuaRuntime", "HookRules"]),
+        // The dispatch queue's backend-neutral types and the one protocol every backend implements.
+        .target(name: "HookQueue", dependencies: ["HookRules"]),
+        // The embedded default backend: one SQLite file under a data folder, through GRDB.
+        .target(
+            name: "HookQueueSQLite",
+            dependencies: [
+                "HookQueue", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+        // `hookrules-queue-bench`: the queue beside plain SQL through the SQLite C API, in the same run.
+        .executableTarget(
+            name: "HookQueueBenchmarks",
+            dependencies: [
+                "HookQueue", "HookQueueSQLite", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookRulesTests", dependencies: ["HookRules"]),
         // Runs the built `hookrules` executable; the dependency makes `swift test` build it first.
         .testTarget(name: "HookRulesCLITests", dependencies: ["HookRulesCLI"]),
+        // One contract suite run against every queue backend, plus backend-specific checks.
+        .testTarget(
+            name: "HookQueueTests",
+            dependencies: ["HookQueue", "HookQueueSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

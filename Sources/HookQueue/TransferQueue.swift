@@ -1,0 +1,82 @@
+import Foundation
+import HookRules
+
+/// The durable dispatch queue every TransferRequest goes through, whatever stores it.
+///
+/// Each backend (SQLite now, PostgreSQL later) implements these semantics exactly; the contract test suite in
+/// `Tests/HookQueueTests` runs against every backend to prove it. In short:
+///
+/// - **Enqueue** a batch in one transaction; a request is accepted only once that transaction is durably committed.
+///   A request equal to one still pending (same subscription, scope, externalId and direction) is merged into it
+///   instead of queued twice: its count goes up, the newest request's other fields win, and the debug flag is
+///   OR-ed (a debug request also moves it to the front). A request equal to a claimed one is queued anew.
+/// - **Claim** hands out pending, due requests, debug ones first, then by due time and enqueue order, each under a
+///   lease. Every claim increments the request's attempt; the attempt is the claim's fencing token.
+/// - **Settle** a claim with ``heartbeat(_:lease:)``, ``complete(_:)``, ``fail(_:error:retryAfter:)`` or
+///   ``release(_:)``. Each is fenced by (id, attempt, claimed): once a lease expired and the request was rescued or
+///   re-claimed, the old claim can no longer touch it (``TransferQueueError/leaseLost(id:attempt:)``).
+/// - **Retry** failed requests after the ``RetryPolicy``'s backoff or the processor's Retry-After; after
+///   ``RetryPolicy/maxAttempts`` attempts a request is dead-lettered with its last error, until ``retryDead(_:)``.
+///
+/// Every time the queue compares or stores comes from the ``QueueClock`` it was opened with, never from the
+/// database server, so tests control time completely.
+public protocol TransferQueue: Sendable {
+    /// Accepts a batch in one durable transaction. Returns after the commit; on a throw nothing was accepted.
+    @discardableResult
+    func enqueue(_ requests: [TransferRequest]) async throws -> EnqueueReceipt
+
+    /// Claims up to `limit` due requests for `worker`, each leased until now + `lease`. Rescues expired leases first
+    /// (as ``rescueExpiredLeases()`` does), in the same transaction. Returns them in priority order.
+    func claim(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedRequest]
+
+    /// Extends the leases of the claims the caller still holds to now + `lease`.
+    func heartbeat(_ claims: [ClaimedRequest], lease: Duration) async throws -> HeartbeatResult
+
+    /// Removes the requests of the claims still held, in one transaction: they are done.
+    func complete(_ claims: [ClaimedRequest]) async throws -> CompletionResult
+
+    /// Records a failed attempt: the request is retried after `retryAfter` when given (a processor's Retry-After),
+    /// else after the policy's backoff, or dead-lettered with `error` once its attempts are used up.
+    /// - Throws: ``TransferQueueError/leaseLost(id:attempt:)`` when the claim is no longer held.
+    @discardableResult
+    func fail(_ claim: ClaimedRequest, error: String, retryAfter: Duration?) async throws -> FailureOutcome
+
+    /// Gives a claim back unprocessed (a worker shutting down): pending again, due now, and the attempt does not
+    /// count against ``RetryPolicy/maxAttempts``.
+    /// - Throws: ``TransferQueueError/leaseLost(id:attempt:)`` when the claim is no longer held.
+    func release(_ claim: ClaimedRequest) async throws
+
+    /// Puts dead-lettered requests back to pending, due now, with a fresh set of attempts. Returns how many.
+    @discardableResult
+    func retryDead(_ selection: DeadLetterSelection) async throws -> Int
+
+    /// Returns every claim whose lease has expired to pending (after the policy's backoff) or, when its attempts are
+    /// used up, to the dead letter. Returns how many claims were rescued.
+    @discardableResult
+    func rescueExpiredLeases() async throws -> Int
+
+    /// Counts by state, by scope and by subscription.
+    func stats() async throws -> QueueStats
+
+    /// Up to `limit` entries in `state` (all states when nil). Pending ones in priority order (debug first, then due
+    /// time and enqueue order), the others by id.
+    func list(state: QueueState?, limit: Int) async throws -> [QueueEntry]
+
+    /// Closes the backend's connections; closing twice does nothing. The queue must not be used afterwards.
+    func close() async throws
+}
+
+extension TransferQueue {
+    /// Completes one claim.
+    /// - Throws: ``TransferQueueError/leaseLost(id:attempt:)`` when the claim is no longer held.
+    public func complete(_ claim: ClaimedRequest) async throws {
+        let result = try await complete([claim])
+        if let lost = result.lost.first { throw TransferQueueError.leaseLost(id: lost.id, attempt: lost.attempt) }
+    }
+
+    /// Records a failed attempt with the policy's backoff.
+    @discardableResult
+    public func fail(_ claim: ClaimedRequest, error: String) async throws -> FailureOutcome {
+        try await fail(claim, error: error, retryAfter: nil)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// `hookrules-queue-bench [--seconds S] [--items N] [--claim-batch N] [--folder DIR] [--only enqueue|claim]`.
+struct QueueBenchmarkOptions {
+    /// How long each enqueue case runs, per side.
+    var seconds = 2.0
+    /// How many requests each claim+ack case drains, per side.
+    var items = 50_000
+    /// How many requests one claim takes (then acknowledged together).
+    var claimBatch = 50
+    /// Where the databases go (a fresh subfolder per case, removed afterwards); the system's temporary folder by
+    /// default. Put it on the disk the queue will live on: with synchronous=FULL every commit waits for it.
+    var folder = FileManager.default.temporaryDirectory
+    /// Run only the enqueue cases or only the claim+ack ones (for profiling); both by default.
+    var only: String?
+
+    init(arguments: [String]) throws {
+        var remaining = arguments[...]
+        func value<T>(_ name: String, _ parse: (String) -> T?) throws -> T {
+            guard let text = remaining.popFirst(), let parsed = parse(text) else {
+                throw QueueBenchmarkFailure("\(name) needs a valid value")
+            }
+            return parsed
+        }
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--seconds": seconds = try value(argument) { Double($0).flatMap { $0 > 0 ? $0 : nil } }
+            case "--items": items = try value(argument) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+            case "--claim-batch": claimBatch = try value(argument) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+            case "--folder": folder = try value(argument) { URL(fileURLWithPath: $0, isDirectory: true) }
+            case "--only": only = try value(argument) { ["enqueue", "claim"].contains($0) ? $0 : nil }
+            default:
+                throw QueueBenchmarkFailure(
+                    "usage: hookrules-queue-bench [--seconds S] [--items N] [--claim-batch N] [--folder DIR] [--only enqueue|claim]"
+                )
+            }
+        }
+    }
+}
+
+struct QueueBenchmarkFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

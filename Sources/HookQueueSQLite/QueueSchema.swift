@@ -1,0 +1,58 @@
+import GRDB
+
+/// The queue's tables and indexes, as GRDB migrations: append a migration, never edit a shipped one.
+enum QueueSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 queue_item") { db in
+            try db.execute(sql: version1)
+        }
+        return migrator
+    }
+
+    /// Times are integer microseconds since 1970 from the queue's clock. Booleans are 0/1. `id` uses AUTOINCREMENT
+    /// so an id is never reused: (id, attempt) fences claims, and a reused id could let a stale claim settle a new
+    /// request. `retry_base` is the attempt count when the current round of attempts began (a retry from the dead
+    /// letter, or a release, moves it), so `attempt - retry_base` is what the retry policy counts.
+    static let version1 = """
+        CREATE TABLE queue_item (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            subscription TEXT NOT NULL,
+            integration TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            child_request INTEGER NOT NULL,
+            parent_kind TEXT,
+            parent_external_id TEXT,
+            origin_kind TEXT,
+            origin_external_id TEXT,
+            delete_triggered INTEGER NOT NULL,
+            hook_id TEXT,
+            debug INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'claimed', 'dead')),
+            attempt INTEGER NOT NULL DEFAULT 0,
+            retry_base INTEGER NOT NULL DEFAULT 0,
+            coalesced INTEGER NOT NULL DEFAULT 0,
+            enqueued_at INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            lease_expires_at INTEGER,
+            worker TEXT,
+            last_error TEXT,
+            CHECK ((parent_kind IS NULL) = (parent_external_id IS NULL)),
+            CHECK ((origin_kind IS NULL) = (origin_external_id IS NULL)),
+            CHECK ((state = 'claimed') = (lease_expires_at IS NOT NULL))
+        ) STRICT;
+
+        -- Coalescing: at most one pending row per key; enqueue upserts against it.
+        CREATE UNIQUE INDEX queue_item_pending_key
+            ON queue_item (subscription, scope, external_id, direction) WHERE state = 'pending';
+        -- Claiming: a range scan per debug value over due pending rows, in due order; DESC on debug so listing the
+        -- pending rows in priority order reads the index without a sort.
+        CREATE INDEX queue_item_ready ON queue_item (debug DESC, due_at, id) WHERE state = 'pending';
+        -- Rescue: claimed rows by lease expiry.
+        CREATE INDEX queue_item_lease ON queue_item (lease_expires_at) WHERE state = 'claimed';
+        -- The dead letter, for listing and retrying it without a scan of the live queue.
+        CREATE INDEX queue_item_dead ON queue_item (id) WHERE state = 'dead';
+        """
+}

@@ -1,0 +1,168 @@
+import GRDB
+import HookQueue
+import HookRules
+
+extension SQLiteTransferQueue {
+    @discardableResult
+    public func enqueue(_ requests: [TransferRequest]) async throws -> EnqueueReceipt {
+        guard !requests.isEmpty else { return EnqueueReceipt(ids: [], inserted: 0, coalesced: 0) }
+        return try await write { db, now in
+            var ids: [QueueItemID] = []
+            ids.reserveCapacity(requests.count)
+            var inserted = 0
+            var start = 0
+            for size in EnqueueUpsert.chunkSizes(requests.count) {
+                let chunk = requests[start..<start + size]
+                start += size
+                let statement = try db.cachedStatement(sql: EnqueueUpsert.sql(rows: size))
+                EnqueueUpsert.bind(chunk, now: now, to: statement)
+                let returned = try EnqueueUpsert.Returned.fetchAll(statement)
+                inserted += returned.count { $0.coalesced == 0 }
+                ids += try EnqueueUpsert.match(returned, to: chunk)
+            }
+            return EnqueueReceipt(ids: ids, inserted: inserted, coalesced: requests.count - inserted)
+        }
+    }
+}
+
+/// The enqueue statement: a multi-row `INSERT ... ON CONFLICT DO UPDATE` per chunk of the batch. One statement for
+/// many rows costs SQLite far less than one execution per row, and chunk sizes are powers of two so only a few
+/// statements are ever prepared and cached.
+enum EnqueueUpsert {
+    static let maxRows = 128
+
+    /// Powers of two adding up to `count`, largest first, none above ``maxRows``.
+    static func chunkSizes(_ count: Int) -> [Int] {
+        var sizes = Array(repeating: maxRows, count: count / maxRows)
+        var rest = count % maxRows
+        var size = maxRows / 2
+        while rest > 0 {
+            if rest >= size {
+                sizes.append(size)
+                rest -= size
+            }
+            size /= 2
+        }
+        return sizes
+    }
+
+    static func sql(rows: Int) -> String {
+        statements[rows] ?? makeSQL(rows: rows)
+    }
+
+    private static let statements: [Int: String] = Dictionary(
+        uniqueKeysWithValues: sequence(first: 1) { $0 < maxRows ? $0 * 2 : nil }.map { ($0, makeSQL(rows: $0)) }
+    )
+
+    /// Inserts pending rows, or merges each into the pending row with the same coalescing key: the newest request's
+    /// fields win, `debug` is OR-ed, a debug request moves the row's due time to now, and the count goes up. Rows
+    /// are applied in order, so a key repeated within the statement merges too. Each returned row's `coalesced` is
+    /// 0 exactly when that request was inserted.
+    private static func makeSQL(rows: Int) -> String {
+        let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)", count: rows)
+        return """
+            INSERT INTO queue_item (
+                subscription, integration, scope, direction, external_id, child_request, parent_kind,
+                parent_external_id, origin_kind, origin_external_id, delete_triggered, hook_id, debug, state,
+                enqueued_at, due_at)
+            VALUES \(values.joined(separator: ", "))
+            ON CONFLICT (subscription, scope, external_id, direction) WHERE state = 'pending' DO UPDATE SET
+                integration = excluded.integration,
+                child_request = excluded.child_request,
+                parent_kind = excluded.parent_kind,
+                parent_external_id = excluded.parent_external_id,
+                origin_kind = excluded.origin_kind,
+                origin_external_id = excluded.origin_external_id,
+                delete_triggered = excluded.delete_triggered,
+                hook_id = excluded.hook_id,
+                debug = debug | excluded.debug,
+                due_at = CASE WHEN excluded.debug THEN min(due_at, excluded.due_at) ELSE due_at END,
+                coalesced = coalesced + 1
+            RETURNING id, coalesced, subscription, scope, external_id, direction
+            """
+    }
+
+    static func bind(_ requests: ArraySlice<TransferRequest>, now: Int64, to statement: Statement) {
+        var binder = DirectBinder.prepare(statement)
+        for request in requests {
+            binder.bind(request.subscription)
+            binder.bind(request.integration)
+            binder.bind(request.scope.description)
+            binder.bind(request.direction.rawValue)
+            binder.bind(request.externalId)
+            binder.bind(request.childRequest)
+            binder.bind(request.parent?.kind)
+            binder.bind(request.parent?.externalId)
+            binder.bind(request.origin?.kind)
+            binder.bind(request.origin?.externalId)
+            binder.bind(request.deleteTriggered)
+            binder.bind(request.hookId)
+            binder.bind(request.debug)
+            binder.bind(now)
+            binder.bind(now)
+        }
+        precondition(binder.isComplete, "the enqueue statement has parameters left unbound")
+    }
+
+    /// One RETURNING row.
+    struct Returned {
+        let id: QueueItemID
+        let coalesced: Int
+        let key: Key
+
+        static func fetchAll(_ statement: Statement) throws -> [Returned] {
+            // A cursor's row reads the statement's columns in place; fetchAll would copy every row first.
+            let rows = try Row.fetchCursor(statement)
+            var returned: [Returned] = []
+            while let row = try rows.next() {
+                returned.append(Returned(id: QueueItemID(row[0] as Int64), coalesced: row[1], key: Key(row)))
+            }
+            return returned
+        }
+    }
+
+    /// The id each request got. RETURNING rows come in no documented order, though SQLite returns them in the
+    /// VALUES order: that order is checked key by key and used, and only otherwise are rows matched by key (a key
+    /// names one pending row, so every request with it got the same id).
+    static func match(_ returned: [Returned], to requests: ArraySlice<TransferRequest>) throws -> [QueueItemID] {
+        guard returned.count == requests.count else {
+            throw TransferQueueError.corruptEntry(
+                id: QueueItemID(0), reason: "enqueue returned \(returned.count) rows for \(requests.count) requests")
+        }
+        if zip(returned, requests).allSatisfy({ $0.key.matches($1) }) { return returned.map(\.id) }
+        let idByKey = Dictionary(returned.map { ($0.key, $0.id) }, uniquingKeysWith: { first, _ in first })
+        return try requests.map { request in
+            guard let id = idByKey[Key(request)] else {
+                throw TransferQueueError.corruptEntry(id: QueueItemID(0), reason: "no row returned for \(request.externalId)")
+            }
+            return id
+        }
+    }
+
+    /// The coalescing key as stored text.
+    struct Key: Hashable {
+        let subscription: String
+        let scope: String
+        let externalId: String
+        let direction: String
+
+        init(_ request: TransferRequest) {
+            subscription = request.subscription
+            scope = request.scope.description
+            externalId = request.externalId
+            direction = request.direction.rawValue
+        }
+
+        init(_ row: Row) {
+            subscription = row[2]
+            scope = row[3]
+            externalId = row[4]
+            direction = row[5]
+        }
+
+        func matches(_ request: TransferRequest) -> Bool {
+            externalId == request.externalId && subscription == request.subscription
+                && direction == request.direction.rawValue && scope == request.scope.description
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import HookQueue
+@testable import HookQueueSQLite
+import Testing
+
+@Suite("SQLite queue file")
+struct SQLiteQueueTests {
+    @Test("the file is in WAL mode, durable (synchronous FULL) and passes its integrity check")
+    func fileSettings() async throws {
+        try await withQueue { queue, folder in
+            try await queue.enqueue(Requests.products(50))
+            _ = try await queue.claim(worker: "w", limit: 10, lease: .seconds(60))
+
+            let (journal, synchronous, integrity) = try await queue.pool.write { db in
+                (
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                    try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                    try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                )
+            }
+            #expect(journal == "wal")
+            #expect(synchronous == 2)  // FULL
+            #expect(integrity == ["ok"])
+            #expect(queue.path == folder.appendingPathComponent("queue.sqlite").path)
+        }
+    }
+
+    @Test("claim, rescue and listing search their partial indexes instead of scanning or sorting")
+    func queryPlans() async throws {
+        try await withQueue { queue, folder in
+            let plans = try await queue.pool.read { db in
+                try [
+                    (SQLiteTransferQueue.claimSQL, ["w", 1, true, 0, 5] as StatementArguments, "queue_item_ready"),
+                    (SQLiteTransferQueue.expiredSQL, [0], "queue_item_lease"),
+                    (SQLiteTransferQueue.listSQL(state: .pending), [5], "queue_item_ready"),
+                    (SQLiteTransferQueue.listSQL(state: .dead), [5], "queue_item_dead"),
+                ].map { sql, arguments, index in
+                    let details = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: arguments).map { $0["detail"] as String }
+                    return (index, details)
+                }
+            }
+            for (index, details) in plans {
+                #expect(details.contains { $0.contains("USING INDEX \(index)") }, "\(details)")
+                #expect(!details.contains { $0.hasPrefix("SCAN queue_item") && !$0.contains("USING INDEX") }, "\(details)")
+                #expect(!details.contains { $0.contains("TEMP B-TREE") }, "\(details)")
+            }
+        }
+    }
+
+    @Test("external ids are stored as TEXT, whatever they look like")
+    func textIds() async throws {
+        try await withQueue { queue, folder in
+            try await queue.enqueue([Requests.product("007"), Requests.product("1e3"), Requests.product("12345678901234567890")])
+            let types = try await queue.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT DISTINCT typeof(external_id) FROM queue_item")
+            }
+            #expect(types == ["text"])
+        }
+    }
+
+    @Test("enqueue splits a batch into power-of-two statements of at most 128 rows")
+    func chunkSizes() {
+        #expect(EnqueueUpsert.chunkSizes(0) == [])
+        #expect(EnqueueUpsert.chunkSizes(1) == [1])
+        #expect(EnqueueUpsert.chunkSizes(100) == [64, 32, 4])
+        #expect(EnqueueUpsert.chunkSizes(300) == [128, 128, 32, 8, 4])
+        for count in 0...600 {
+            let sizes = EnqueueUpsert.chunkSizes(count)
+            #expect(sizes.reduce(0, +) == count && sizes.allSatisfy { $0 <= 128 && $0.nonzeroBitCount == 1 })
+        }
+    }
+
+    @Test("returned rows in another order than the batch are matched back by key")
+    func matchByKey() throws {
+        let requests = [Requests.product("a"), Requests.product("b"), Requests.product("a"), Requests.noOptionals]
+        let returned = [(7, requests[3]), (5, requests[2]), (6, requests[1]), (5, requests[0])].map { id, request in
+            EnqueueUpsert.Returned(id: QueueItemID(Int64(id)), coalesced: 0, key: EnqueueUpsert.Key(request))
+        }
+        let ids = try EnqueueUpsert.match(returned, to: requests[...])
+        #expect(ids.map(\.rawValue) == [5, 6, 5, 7])
+        #expect(throws: TransferQueueError.self) { try EnqueueUpsert.match(Array(returned.prefix(3)), to: requests[...]) }
+    }
+
+    /// A real queue file in a temporary folder, closed and removed afterwards.
+    private func withQueue(_ body: (SQLiteTransferQueue, URL) async throws -> Void) async throws {
+        let store = try SQLiteStore()
+        defer { try? FileManager.default.removeItem(at: store.folder) }
+        let queue = try SQLiteTransferQueue(folder: store.folder, clock: TestClock())
+        do {
+            try await body(queue, store.folder)
+        } catch {
+            try? await queue.close()
+            throw error
+        }
+        try await queue.close()
+    }
+}
