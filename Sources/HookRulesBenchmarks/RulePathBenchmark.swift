@@ -18,9 +18,8 @@ struct RulePathBenchmark {
 
     init(rules: String, samples: String, seconds: Double) throws {
         let book = try RuleBook.load(folder: rules)
-        let subscriptionsPath = (rules as NSString).appendingPathComponent(SubscriptionsFile.defaultName)
-        let subscriptions = FileManager.default.fileExists(atPath: subscriptionsPath)
-            ? try SubscriptionsFile.load(path: subscriptionsPath, rules: book) : []
+        let subscriptions = try SubscriptionsFile.defaultPath(inRulesFolder: rules)
+            .map { path in try SubscriptionsFile.load(path: path, rules: book) } ?? []
         let directory = SubscriptionDirectory(subscriptions)
         var captures: [Capture] = []
         for path in try CapturedHook.paths(under: samples) {

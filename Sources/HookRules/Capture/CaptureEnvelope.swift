@@ -47,7 +47,8 @@ public struct CaptureEnvelope: Codable, Sendable, Hashable {
         return try encoder.encode(self)
     }
 
-    static func decode(_ data: Data, path: String) throws(CaptureError) -> CaptureEnvelope {
+    /// The envelope and its body bytes (decoded once, here, where the base64 is checked).
+    static func decode(_ data: Data, path: String) throws(CaptureError) -> (envelope: CaptureEnvelope, body: [UInt8]) {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let envelope: CaptureEnvelope
@@ -67,9 +68,9 @@ public struct CaptureEnvelope: Codable, Sendable, Hashable {
         if let bad = envelope.headers.firstIndex(where: { $0.count != 2 }) {
             throw CaptureError(path: path, reason: "capture envelope header \(bad + 1) is not a [name, value] pair")
         }
-        guard Data(base64Encoded: envelope.body) != nil else {
+        guard let body = Data(base64Encoded: envelope.body) else {
             throw CaptureError(path: path, reason: "capture envelope body is not base64")
         }
-        return envelope
+        return (envelope, Array(body))
     }
 }

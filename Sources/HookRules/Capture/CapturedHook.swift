@@ -39,8 +39,8 @@ public struct CapturedHook: Sendable {
         }
         self.path = path
         if Self.isEnvelope(path) {
-            let envelope = try CaptureEnvelope.decode(data, path: path)
-            body = Array(Data(base64Encoded: envelope.body) ?? Data())
+            let (envelope, bytes) = try CaptureEnvelope.decode(data, path: path)
+            body = bytes
             headers = HTTPHeaders(envelope.headers.map { (name: $0[0], value: $0[1]) })
             query = envelope.query ?? [:]
             integration = envelope.integration ?? Self.folderName(of: path)

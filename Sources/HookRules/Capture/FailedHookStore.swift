@@ -25,9 +25,7 @@ public struct FailedHookStore: Sendable {
 
     /// Every kept hook, oldest first.
     public func paths() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasSuffix(CaptureEnvelope.fileSuffix) }.sorted()
-            .map { (folder as NSString).appendingPathComponent($0) }
+        (try? FolderListing.paths(in: folder, endingWith: CaptureEnvelope.fileSuffix)) ?? []
     }
 
     public func remove(_ path: String) throws {

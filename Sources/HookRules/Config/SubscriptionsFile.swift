@@ -19,6 +19,12 @@ public enum SubscriptionsFile {
     /// The file name looked for in a rules folder when no other file is named.
     public static let defaultName = "subscriptions.yaml"
 
+    /// `<folder>/subscriptions.yaml` when it exists.
+    public static func defaultPath(inRulesFolder folder: String) -> String? {
+        let path = (folder as NSString).appendingPathComponent(defaultName)
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
     /// Reads and checks the file. With `rules`, each subscription's integration must have a rule, and its presets
     /// must be ones that rule declares, of the declared type. Every problem is reported, each with its line.
     public static func load(path: String, rules: RuleBook? = nil) throws(ConfigError) -> [Subscription] {
@@ -74,9 +80,9 @@ public enum SubscriptionsFile {
     private static func read(
         _ node: Node, number: Int, in document: YAMLDocument, rules: RuleBook?
     ) throws(ConfigProblem) -> Subscription {
-        let fields = try YAMLFields(node, in: document, context: "subscription \(number)")
-        let id = try fields.requiredString("id")
-        let entry = try YAMLFields(node, in: document, context: "subscription \"\(id)\"")
+        var entry = try YAMLFields(node, in: document, context: "subscription \(number)")
+        let id = try entry.requiredString("id")
+        entry.context = "subscription \"\(id)\""
         try entry.refuseUnknown(["id", "integration", "deletes", "outbound", "presets"])
         guard id.allSatisfy({ !$0.isWhitespace && !$0.isNewline }) else {
             throw entry.problem("an id cannot contain spaces", at: "id")
@@ -90,9 +96,11 @@ public enum SubscriptionsFile {
             deletes = policy
         }
         var presets: [String: LuaValue] = [:]
-        if let node = entry["presets"] {
-            let table = try YAMLFields(node, in: document, context: "subscription \"\(id)\" presets")
-            for (name, value) in table.pairs {
+        let presetFields = try entry["presets"].map { node throws(ConfigProblem) in
+            try YAMLFields(node, in: document, context: "subscription \"\(id)\" presets")
+        }
+        if let presetFields {
+            for (name, value) in presetFields.pairs {
                 let converted = try YAMLLuaValue.value(value, in: document, path: "presets.\(name)")
                 if converted != .nil { presets[name] = converted }
             }
@@ -102,7 +110,7 @@ public enum SubscriptionsFile {
                 throw entry.problem(
                     "no rule file for integration \"\(integration)\" in \(rules.folder)", at: "integration")
             }
-            try check(presets, of: id, against: rule, fields: entry)
+            try check(presets, of: id, against: rule, fields: entry, presetFields: presetFields)
         }
         return Subscription(
             id: id, integration: integration, presets: presets, deletes: deletes,
@@ -110,11 +118,11 @@ public enum SubscriptionsFile {
     }
 
     private static func check(
-        _ presets: [String: LuaValue], of id: String, against rule: RuleFile, fields: YAMLFields
+        _ presets: [String: LuaValue], of id: String, against rule: RuleFile, fields: YAMLFields,
+        presetFields: YAMLFields?
     ) throws(ConfigProblem) {
-        let presetsNode = fields["presets"].flatMap { try? YAMLFields($0, in: fields.document, context: "") }
         for (name, value) in presets.sorted(by: { $0.key < $1.key }) {
-            let at = presetsNode?[name] ?? fields.node
+            let at = presetFields?[name] ?? fields.node
             guard let kind = rule.presets[name] else {
                 let declared = rule.presets.keys.sorted()
                 throw fields.document.problem(

@@ -55,7 +55,8 @@ struct YAMLFields {
     let document: YAMLDocument
     let node: Node
     let pairs: [(key: String, value: Node)]
-    let context: String
+    /// Names the mapping in messages; a reader may sharpen it once it knows more (`subscription 3` → its id).
+    var context: String
 
     init(_ node: Node?, in document: YAMLDocument, context: String) throws(ConfigProblem) {
         guard let node, let mapping = node.mapping else {

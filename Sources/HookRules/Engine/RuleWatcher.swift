@@ -44,9 +44,7 @@ public struct RuleWatcher: Sendable {
     /// The watched files' contents now: every `*.lua` in the folder and the subscriptions file.
     public func snapshot() -> [String: Data] {
         var files: [String: Data] = [:]
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        for name in names where name.hasSuffix(".lua") {
-            let path = (folder as NSString).appendingPathComponent(name)
+        for path in (try? RuleBook.ruleFilePaths(in: folder)) ?? [] {
             files[path] = FileManager.default.contents(atPath: path)
         }
         if let subscriptionsPath {

@@ -5,8 +5,7 @@ import Yams
 extension RuleFixtureFile {
     /// Every `*.fixtures.yaml` directly in `folder`, sorted by name.
     public static func paths(in folder: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasSuffix(suffix) }.sorted().map { (folder as NSString).appendingPathComponent($0) }
+        (try? FolderListing.paths(in: folder, endingWith: suffix)) ?? []
     }
 
     /// Reads and checks a fixture file; every malformed case is reported with its line.
@@ -62,9 +61,9 @@ extension RuleFixtureFile {
     }
 
     private static func readCase(_ node: Node, number: Int, in document: YAMLDocument) throws(ConfigProblem) -> FixtureCase {
-        let unnamed = try YAMLFields(node, in: document, context: "case \(number)")
-        let name = try unnamed.requiredString("name")
-        let fields = try YAMLFields(node, in: document, context: "case \"\(name)\"")
+        var fields = try YAMLFields(node, in: document, context: "case \(number)")
+        let name = try fields.requiredString("name")
+        fields.context = "case \"\(name)\""
         try fields.refuseUnknown(["name", "hook", "subscription", "match", "requests", "ignored", "error"])
         guard let hookNode = fields["hook"] else { throw fields.problem("hook is missing") }
         var expected = ExpectedOutcome()

@@ -13,25 +13,30 @@ public struct RuleBook: Sendable {
     /// files elsewhere, such as the benchmark's plain-Lua reference.
     public static var languageSource: String { RuleLanguage.source }
 
+    /// The rule files of a folder: every `*.lua` directly in it, sorted.
+    static func ruleFilePaths(in folder: String) throws -> [String] {
+        try FolderListing.paths(in: folder, endingWith: ".lua")
+    }
+
     /// Loads every `*.lua` file directly in `folder` (helper folders such as `.luals` are skipped). Each rule runs
     /// under `limits`, or under its integration's entry in `limitsByIntegration`.
     public static func load(
         folder: String, limits: LuaLimits = LuaLimits(), limitsByIntegration: [String: LuaLimits] = [:]
     ) throws(RuleBookError) -> RuleBook {
-        let names: [String]
+        let paths: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".lua") }.sorted()
+            paths = try ruleFilePaths(in: folder)
         } catch {
             throw RuleBookError(problems: [RuleFailure(message: "\(folder): cannot list the rule folder")])
         }
         var scripts: [(String, LuaScript)] = []
         var problems: [RuleFailure] = []
-        for name in names {
-            let path = (folder as NSString).appendingPathComponent(name)
+        for path in paths {
             guard let data = FileManager.default.contents(atPath: path) else {
                 problems.append(RuleFailure(message: "\(path): cannot read the rule file"))
                 continue
             }
+            let name = (path as NSString).lastPathComponent
             scripts.append((String(name.dropLast(4)), LuaScript(name: path, text: Array(data))))
         }
         return try load(

@@ -30,8 +30,7 @@ struct CheckCommand: ParsableCommand {
         do {
             book = try RuleBook.load(folder: folder)
         } catch {
-            for problem in error.problems { printError("\(problem)") }
-            problems += error.problems.count
+            problems += printProblems(error.problems)
         }
         var subscriptionCount = 0
         if let path = files.subscriptionsPath {
@@ -39,8 +38,7 @@ struct CheckCommand: ParsableCommand {
                 // Without a rule book (it failed to load) the file's own shape is still checked.
                 subscriptionCount = try SubscriptionsFile.load(path: path, rules: book).count
             } catch {
-                for problem in error.problems { printError("\(problem)") }
-                problems += error.problems.count
+                problems += printProblems(error.problems)
             }
         }
         let fixturePaths = RuleFixtureFile.paths(in: folder)
@@ -52,8 +50,7 @@ struct CheckCommand: ParsableCommand {
                     problems += 1
                 }
             } catch {
-                for problem in error.problems { printError("\(problem)") }
-                problems += error.problems.count
+                problems += printProblems(error.problems)
             }
         }
         guard problems == 0 else {

@@ -28,9 +28,7 @@ struct RuleFiles {
 
     /// The subscriptions file in use, if any.
     var subscriptionsPath: String? {
-        if let subscriptions { return subscriptions }
-        let path = (folder as NSString).appendingPathComponent(SubscriptionsFile.defaultName)
-        return FileManager.default.fileExists(atPath: path) ? path : nil
+        subscriptions ?? SubscriptionsFile.defaultPath(inRulesFolder: folder)
     }
 
     func load() throws -> (RuleBook, [Subscription]) {
@@ -38,14 +36,14 @@ struct RuleFiles {
         do {
             book = try RuleBook.load(folder: folder)
         } catch {
-            for problem in error.problems { printError("\(problem)") }
+            printProblems(error.problems)
             throw ExitCode.failure
         }
         guard let path = subscriptionsPath else { return (book, []) }
         do {
             return (book, try SubscriptionsFile.load(path: path, rules: book))
         } catch {
-            for problem in error.problems { printError("\(problem)") }
+            printProblems(error.problems)
             throw ExitCode.failure
         }
     }
@@ -63,4 +61,11 @@ struct RuleFiles {
 
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("hookrules: \(message)\n".utf8))
+}
+
+/// Prints each problem (they already name their file and line) and says how many there were.
+@discardableResult
+func printProblems(_ problems: [some CustomStringConvertible]) -> Int {
+    for problem in problems { printError("\(problem)") }
+    return problems.count
 }

@@ -49,7 +49,7 @@ struct TestCommand: AsyncParsableCommand {
             do {
                 file = try RuleFixtureFile.load(path: path)
             } catch {
-                for problem in error.problems { printError("\(problem)") }
+                printProblems(error.problems)
                 broken += 1
                 continue
             }
