@@ -22,8 +22,15 @@ import HookRules
 /// database server, so tests control time completely.
 public protocol TransferQueue: Sendable {
     /// Accepts a batch in one durable transaction. Returns after the commit; on a throw nothing was accepted.
+    /// When `checkpoint` is given it is stored (replacing the import's previous one) in the same transaction.
     @discardableResult
-    func enqueue(_ requests: [TransferRequest]) async throws -> EnqueueReceipt
+    func enqueue(_ requests: [TransferRequest], checkpoint: ImportCheckpoint?) async throws -> EnqueueReceipt
+
+    /// The last checkpoint stored for the import `key`, or nil when none was.
+    func checkpoint(forImport key: String) async throws -> ImportCheckpoint?
+
+    /// Forgets the import `key`'s checkpoint, so the next run starts from its first row again.
+    func removeCheckpoint(forImport key: String) async throws
 
     /// Claims up to `limit` due requests for `worker`, each leased until now + `lease`. Rescues expired leases first
     /// (as ``rescueExpiredLeases()`` does), in the same transaction. Returns them in priority order.
@@ -32,8 +39,9 @@ public protocol TransferQueue: Sendable {
     /// Extends the leases of the claims the caller still holds to now + `lease`.
     func heartbeat(_ claims: [ClaimedRequest], lease: Duration) async throws -> HeartbeatResult
 
-    /// Removes the requests of the claims still held, in one transaction: they are done.
-    func complete(_ claims: [ClaimedRequest]) async throws -> CompletionResult
+    /// Removes the requests of the claims still held and enqueues their follow-ups, in one transaction: they are
+    /// done. A lost claim's follow-ups are dropped with it (whoever holds the request now will make them).
+    func complete(_ completions: [Completion]) async throws -> CompletionResult
 
     /// Records a failed attempt: the request is retried after `retryAfter` when given (a processor's Retry-After),
     /// else after the policy's backoff, or dead-lettered with `error` once its attempts are used up.
@@ -62,11 +70,27 @@ public protocol TransferQueue: Sendable {
     /// time and enqueue order), the others by id.
     func list(state: QueueState?, limit: Int) async throws -> [QueueEntry]
 
+    /// Returns once requests may have become claimable through this queue (an enqueue, a retry, a release; on a
+    /// backend with notifications also from other processes), or after `timeout`, whichever comes first. Workers
+    /// call it when a claim came back empty; it is only a hint, so a spurious return costs one empty claim.
+    func waitForWork(timeout: Duration) async throws
+
     /// Closes the backend's connections; closing twice does nothing. The queue must not be used afterwards.
     func close() async throws
 }
 
 extension TransferQueue {
+    /// Accepts a batch in one durable transaction (see ``enqueue(_:checkpoint:)``).
+    @discardableResult
+    public func enqueue(_ requests: [TransferRequest]) async throws -> EnqueueReceipt {
+        try await enqueue(requests, checkpoint: nil)
+    }
+
+    /// Removes the requests of the claims still held, in one transaction, with no follow-ups.
+    public func complete(_ claims: [ClaimedRequest]) async throws -> CompletionResult {
+        try await complete(claims.map { Completion($0) })
+    }
+
     /// Completes one claim.
     /// - Throws: ``TransferQueueError/leaseLost(id:attempt:)`` when the claim is no longer held.
     public func complete(_ claim: ClaimedRequest) async throws {

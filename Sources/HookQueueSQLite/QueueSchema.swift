@@ -7,6 +7,9 @@ enum QueueSchema {
         migrator.registerMigration("v1 queue_item") { db in
             try db.execute(sql: version1)
         }
+        migrator.registerMigration("v2 import_checkpoint") { db in
+            try db.execute(sql: version2)
+        }
         return migrator
     }
 
@@ -54,5 +57,14 @@ enum QueueSchema {
         CREATE INDEX queue_item_lease ON queue_item (lease_expires_at) WHERE state = 'claimed';
         -- The dead letter, for listing and retrying it without a scan of the live queue.
         CREATE INDEX queue_item_dead ON queue_item (id) WHERE state = 'dead';
+        """
+
+    /// Bulk imports' progress (see `ImportCheckpoint`).
+    static let version2 = """
+        CREATE TABLE import_checkpoint (
+            import_key TEXT PRIMARY KEY,
+            rows_done INTEGER NOT NULL CHECK (rows_done >= 0),
+            requests_enqueued INTEGER NOT NULL CHECK (requests_enqueued >= 0)
+        ) STRICT;
         """
 }

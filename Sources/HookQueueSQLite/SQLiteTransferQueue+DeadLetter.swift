@@ -4,7 +4,7 @@ import HookQueue
 extension SQLiteTransferQueue {
     @discardableResult
     public func retryDead(_ selection: DeadLetterSelection) async throws -> Int {
-        try await write { db, now in
+        let retried = try await write { db, now in
             let dead: [StoredItem] = switch selection {
             case let .ids(ids):
                 try ids.flatMap { try StoredItem.fetchAll(db, sql: Self.deadByIdSQL, arguments: [$0.rawValue]) }
@@ -17,6 +17,8 @@ extension SQLiteTransferQueue {
             }
             return dead.count
         }
+        if retried > 0 { workArrived.signal() }
+        return retried
     }
 
     static let deadByIdSQL = "SELECT \(StoredItem.columns) FROM queue_item WHERE id = ? AND state = 'dead'"

@@ -4,24 +4,15 @@ import HookRules
 
 extension SQLiteTransferQueue {
     @discardableResult
-    public func enqueue(_ requests: [TransferRequest]) async throws -> EnqueueReceipt {
-        guard !requests.isEmpty else { return EnqueueReceipt(ids: [], inserted: 0, coalesced: 0) }
-        return try await write { db, now in
-            var ids: [QueueItemID] = []
-            ids.reserveCapacity(requests.count)
-            var inserted = 0
-            var start = 0
-            for size in EnqueueUpsert.chunkSizes(requests.count) {
-                let chunk = requests[start..<start + size]
-                start += size
-                let statement = try db.cachedStatement(sql: EnqueueUpsert.sql(rows: size))
-                EnqueueUpsert.bind(chunk, now: now, to: statement)
-                let returned = try EnqueueUpsert.Returned.fetchAll(statement)
-                inserted += returned.count { $0.coalesced == 0 }
-                ids += try EnqueueUpsert.match(returned, to: chunk)
-            }
-            return EnqueueReceipt(ids: ids, inserted: inserted, coalesced: requests.count - inserted)
+    public func enqueue(_ requests: [TransferRequest], checkpoint: ImportCheckpoint?) async throws -> EnqueueReceipt {
+        guard !requests.isEmpty || checkpoint != nil else { return EnqueueReceipt(ids: [], inserted: 0, coalesced: 0) }
+        let receipt = try await write { db, now in
+            let receipt = try EnqueueUpsert.apply(requests, now: now, in: db)
+            if let checkpoint { try ImportCheckpoints.store(checkpoint, in: db) }
+            return receipt
         }
+        if receipt.inserted + receipt.coalesced > 0 { workArrived.signal() }
+        return receipt
     }
 }
 
@@ -32,6 +23,24 @@ enum EnqueueUpsert {
     static let maxRows = 128
 
     /// Powers of two adding up to `count`, largest first, none above ``maxRows``.
+    /// Inserts or merges `requests` inside the caller's transaction.
+    static func apply(_ requests: [TransferRequest], now: Int64, in db: Database) throws -> EnqueueReceipt {
+        var ids: [QueueItemID] = []
+        ids.reserveCapacity(requests.count)
+        var inserted = 0
+        var start = 0
+        for size in chunkSizes(requests.count) {
+            let chunk = requests[start..<start + size]
+            start += size
+            let statement = try db.cachedStatement(sql: sql(rows: size))
+            bind(chunk, now: now, to: statement)
+            let returned = try Returned.fetchAll(statement)
+            inserted += returned.count { $0.coalesced == 0 }
+            ids += try match(returned, to: chunk)
+        }
+        return EnqueueReceipt(ids: ids, inserted: inserted, coalesced: requests.count - inserted)
+    }
+
     static func chunkSizes(_ count: Int) -> [Int] {
         var sizes = Array(repeating: maxRows, count: count / maxRows)
         var rest = count % maxRows

@@ -1,5 +1,6 @@
 import GRDB
 import HookQueue
+import HookRules
 
 /// Heartbeat, complete, fail and release: every statement is fenced by (id, attempt, state = 'claimed').
 extension SQLiteTransferQueue {
@@ -24,17 +25,27 @@ extension SQLiteTransferQueue {
         }
     }
 
-    public func complete(_ claims: [ClaimedRequest]) async throws -> CompletionResult {
-        guard !claims.isEmpty else { return CompletionResult(completed: [], lost: []) }
-        return try await write { db, _ in
+    public func complete(_ completions: [Completion]) async throws -> CompletionResult {
+        guard !completions.isEmpty else { return CompletionResult(completed: [], lost: []) }
+        let (result, followedUp) = try await write { db, now in
             let statement = try db.cachedStatement(sql: Self.completeSQL)
             var result = CompletionResult(completed: [], lost: [])
-            for claim in claims {
+            var followUps: [TransferRequest] = []
+            for completion in completions {
+                let claim = completion.claim
                 try statement.execute(arguments: [claim.id.rawValue, claim.attempt])
-                if db.changesCount == 1 { result.completed.append(claim.id) } else { result.lost.append(claim) }
+                if db.changesCount == 1 {
+                    result.completed.append(claim.id)
+                    followUps += completion.followUps
+                } else {
+                    result.lost.append(claim)
+                }
             }
-            return result
+            _ = try EnqueueUpsert.apply(followUps, now: now, in: db)
+            return (result, !followUps.isEmpty)
         }
+        if followedUp { workArrived.signal() }
+        return result
     }
 
     @discardableResult
@@ -59,6 +70,7 @@ extension SQLiteTransferQueue {
             // The released attempt does not count: the round starts one attempt later.
             _ = try Requeue.toPending(db, item, dueAt: now, now: now, lastError: item.lastError, retryBase: item.retryBase + 1)
         }
+        workArrived.signal()
     }
 
     /// The row `claim` still holds, or ``TransferQueueError/leaseLost(id:attempt:)``.

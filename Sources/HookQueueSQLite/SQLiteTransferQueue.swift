@@ -17,6 +17,8 @@ public final class SQLiteTransferQueue: TransferQueue {
     let pool: DatabasePool
     let clock: any QueueClock
     let policy: RetryPolicy
+    /// Wakes this process's ``waitForWork(timeout:)`` callers when this handle makes work.
+    let workArrived = WorkSignal()
 
     /// The database file.
     public var path: String { pool.path }
