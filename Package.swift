@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "HookRules", targets: ["HookRules"]),
         .library(name: "HookQueue", targets: ["HookQueue"]),
         .library(name: "HookQueueSQLite", targets: ["HookQueueSQLite"]),
+        .library(name: "HookBulk", targets: ["HookBulk"]),
         .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
     ],
     dependencies: [
@@ -17,6 +18,10 @@ let package = Package(
         // Subscriptions and rule fixtures are YAML written by hand: comments, and errors with line numbers.
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // Bulk CSV files: RFC 4180 read from a stream, so a million rows never sit in memory at once.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        // SHA-256 names a bulk file's import; postgres-nio depends on it too.
+        .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
     ],
     targets: [
         // Debian's Lua 5.4 headers and library, nothing else.
@@ -35,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "HookRulesCLI",
             dependencies: [
-                "HookRules",
+                "HookRules", "HookQueue", "HookQueueSQLite", "HookBulk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +55,14 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // Bulk sync: CSV rows of ids → validated transfer requests, enqueued in batches with a resumable checkpoint.
+        .target(
+            name: "HookBulk",
+            dependencies: [
+                "HookRules", "HookQueue", .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // `hookrules-queue-bench`: the queue beside plain SQL through the SQLite C API, in the same run.
         .executableTarget(
             name: "HookQueueBenchmarks",
@@ -60,7 +73,8 @@ let package = Package(
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookRulesTests", dependencies: ["HookRules"]),
         // Runs the built `hookrules` executable; the dependency makes `swift test` build it first.
-        .testTarget(name: "HookRulesCLITests", dependencies: ["HookRulesCLI"]),
+        .testTarget(name: "HookRulesCLITests", dependencies: ["HookRulesCLI", "HookQueue", "HookQueueSQLite"]),
+        .testTarget(name: "HookBulkTests", dependencies: ["HookBulk", "HookQueueSQLite"]),
         // One contract suite run against every queue backend, plus backend-specific checks.
         .testTarget(
             name: "HookQueueTests",

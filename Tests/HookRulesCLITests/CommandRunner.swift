@@ -21,20 +21,31 @@ struct CommandRunner {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let stdoutURL = scratch.appendingPathComponent("stdout"), stderrURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
+        let process = try start(
+            arguments, in: folder, stdout: try FileHandle(forWritingTo: stdoutURL),
+            stderr: try FileHandle(forWritingTo: stderrURL))
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus,
             stdout: String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self))
+    }
+
+    /// Starts the executable and returns at once; output goes where the caller says (nowhere by default).
+    static func start(
+        _ arguments: [String], in folder: URL = repository, stdout: FileHandle = .nullDevice,
+        stderr: FileHandle = .nullDevice
+    ) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        return process
     }
 }

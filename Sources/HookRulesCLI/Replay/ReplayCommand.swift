@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HookQueue
 import HookRules
 
 struct ReplayCommand: AsyncParsableCommand {
@@ -14,6 +15,8 @@ struct ReplayCommand: AsyncParsableCommand {
             subscription in the subscriptions file, else a default one named after the integration (no presets, \
             delete hooks off).
 
+            With --enqueue the requests also go on the dispatch queue (--queue), one transaction per capture.
+
             One JSON object per transfer request is printed on stdout (JSON Lines). Ignored records and failures \
             go to stderr with their reason. Exit status: 0 when every capture resolved, 1 when any failed, 64 for \
             usage errors.
@@ -22,6 +25,7 @@ struct ReplayCommand: AsyncParsableCommand {
               hookrules replay samples/
               hookrules replay --subscription demo-dealerdesk samples/dealerdesk/message.cars.json
               hookrules replay --format table --trace samples/shopify
+              hookrules replay --enqueue --queue /var/lib/hookrules samples/shopify/orders.create.json
             """
     )
 
@@ -36,6 +40,11 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "Show the rule file and line that made each request, and the rule's own log lines.")
     var trace = false
 
+    @Flag(help: "Put the requests on the dispatch queue too.")
+    var enqueue = false
+
+    @OptionGroup var queueOptions: QueueOptions
+
     @Argument(help: "Capture files or folders (searched recursively).")
     var paths: [String]
 
@@ -47,7 +56,9 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ExitCode(64)
         }
         let printer = ReplayPrinter(format: format, trace: trace)
+        let queue = enqueue ? try queueOptions.open() : nil
         var failures = 0
+        var enqueued = EnqueueReceipt(ids: [], inserted: 0, coalesced: 0)
         for path in paths {
             let captures: [String]
             do {
@@ -62,6 +73,11 @@ struct ReplayCommand: AsyncParsableCommand {
                     let outcome = try await replay(capture, with: engine)
                     printer.print(outcome, capture: capture)
                     if outcome.failed { failures += 1 }
+                    if let queue {
+                        let receipt = try await queue.enqueue(outcome.requests)
+                        enqueued.inserted += receipt.inserted
+                        enqueued.coalesced += receipt.coalesced
+                    }
                 } catch {
                     printError("\(error)")
                     failures += 1
@@ -69,6 +85,11 @@ struct ReplayCommand: AsyncParsableCommand {
             }
         }
         printer.finish()
+        if let queue {
+            try? await queue.close()
+            printError("enqueued \(enqueued.inserted + enqueued.coalesced) request(s) on \(queueOptions.location)"
+                + (enqueued.coalesced > 0 ? " (\(enqueued.coalesced) merged into equal pending ones)" : ""))
+        }
         if failures > 0 {
             printError("\(failures) capture(s) failed")
             throw ExitCode.failure

@@ -6,14 +6,12 @@ import HookRules
 final class ReplayPrinter {
     let format: ReplayFormat
     let trace: Bool
-    private let encoder: JSONEncoder
+    private let lines = RequestPrinter()
     private var rows: [[String]] = []
 
     init(format: ReplayFormat, trace: Bool) {
         self.format = format
         self.trace = trace
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     func print(_ outcome: HookOutcome, capture: String) {
@@ -22,9 +20,7 @@ final class ReplayPrinter {
             case .jsonl:
                 var line = RequestLine(request)
                 if trace { line.trace = RequestLine.Trace(rule: "\(location)", log: outcome.log) }
-                // A request is plain strings and booleans: encoding cannot fail.
-                let data = (try? encoder.encode(line)) ?? Data()
-                Swift.print(String(decoding: data, as: UTF8.self))
+                lines.print(line)
             case .table:
                 rows.append(row(request, capture: capture, rule: "\(location)"))
             }
@@ -59,20 +55,5 @@ final class ReplayPrinter {
         ]
         if trace { cells.append(rule) }
         return cells
-    }
-}
-
-/// Columns padded to their widest cell.
-struct TextTable {
-    let header: [String]
-    let rows: [[String]]
-
-    var rendered: String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { cells in
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n") + "\n"
     }
 }

@@ -14,6 +14,8 @@ struct RequestLine: Encodable {
     let origin: RequestLink?
     let deleteTriggered: Bool
     let hookId: String?
+    /// Present (true) only on debug requests, which go to the front of the queue.
+    let debug: Bool?
     /// With `--trace`: the rule file and line that made the request, and what the rule logged for its hook.
     var trace: Trace?
 
@@ -35,5 +37,6 @@ struct RequestLine: Encodable {
         origin = request.origin
         deleteTriggered = request.deleteTriggered
         hookId = request.hookId
+        debug = request.debug ? true : nil
     }
 }

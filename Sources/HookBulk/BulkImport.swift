@@ -1,0 +1,75 @@
+import HookQueue
+import HookRules
+
+/// A bulk sync: every row of a CSV file of ids becomes a transfer request for one subscription.
+///
+/// It runs in two passes over the file, each streaming one row at a time. ``validate()`` reads every row first, so
+/// a bad row fails the run before anything is enqueued. ``enqueue(into:progress:)`` then enqueues the rows in
+/// batches; each batch is committed together with the import's checkpoint (the rows done so far), so after an
+/// interruption a re-run resumes exactly after the last committed batch and no row is enqueued twice.
+public struct BulkImport: Sendable {
+    /// How many problems a validation keeps to show; the count covers all of them.
+    public static let keptProblems = 100
+
+    public let file: String
+    public let settings: BulkImportSettings
+
+    public init(file: String, settings: BulkImportSettings) {
+        self.file = file
+        self.settings = settings
+    }
+
+    /// Reads the whole file once: counts rows, checks each, and names the import.
+    public func validate() throws(BulkFileError) -> BulkValidation {
+        let key = try BulkImportKey.make(file: file, settings: settings)
+        var rows = 0
+        var valid = 0
+        var problems: [BulkRowProblem] = []
+        try forEachRow { result in
+            rows += 1
+            switch result {
+            case .success: valid += 1
+            case let .failure(problem): if problems.count < Self.keptProblems { problems.append(problem) }
+            }
+            return true
+        }
+        return BulkValidation(key: key, rows: rows, validRows: valid, problems: problems)
+    }
+
+    /// The requests of the rows from `start` (0 for the first data row), as a dry run shows them: invalid rows are
+    /// skipped, at most `limit` rows are read.
+    public func requests(from start: Int = 0, limit: Int? = nil) throws(BulkFileError) -> [TransferRequest] {
+        var requests: [TransferRequest] = []
+        var index = 0
+        try forEachRow { result in
+            defer { index += 1 }
+            guard index >= start else { return true }
+            if case let .success(request) = result { requests.append(request) }
+            return limit.map { index + 1 - start < $0 } ?? true
+        }
+        return requests
+    }
+
+    /// Calls `body` with each data row's request or problem, in file order, until it returns false.
+    func forEachRow(_ body: (Result<TransferRequest, BulkRowProblem>) throws(BulkFileError) -> Bool) throws(BulkFileError) {
+        let rows = try BulkCSVRows(file: file)
+        let parser = try BulkRowParser(file: file, header: rows.header, settings: settings)
+        while true {
+            let record: BulkCSVRecord?
+            do {
+                record = try rows.next()
+            } catch {
+                // A row the reader cannot decode ends the file: nothing after it can be trusted.
+                throw BulkFileError(file: file, message: error.description)
+            }
+            guard let record else { return }
+            let result: Result<TransferRequest, BulkRowProblem>
+            do {
+                result = .success(try parser.request(from: record))
+            } catch {
+                result = .failure(error)
+            }
+            guard try body(result) else { return }
+        }
+    }
+}

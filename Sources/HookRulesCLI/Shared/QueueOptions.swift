@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import HookQueue
+import HookQueueSQLite
+
+/// `--queue LOCATION`: where the dispatch queue lives, for every command that reads or writes it.
+struct QueueOptions: ParsableArguments {
+    static let environmentVariable = "HOOKRULES_QUEUE"
+    static let defaultFolder = "hookrules-data"
+
+    @Option(help: ArgumentHelp(
+        "Where the dispatch queue lives: a folder for the embedded SQLite queue.",
+        discussion: "Default: $\(QueueOptions.environmentVariable), else ./\(QueueOptions.defaultFolder).",
+        valueName: "location"))
+    var queue: String?
+
+    /// The location in use, after the environment and the default.
+    var location: String {
+        queue ?? ProcessInfo.processInfo.environment[Self.environmentVariable] ?? Self.defaultFolder
+    }
+
+    /// Opens the queue, creating it when missing; a failure is a printed error and a failed exit.
+    func open() throws -> any TransferQueue {
+        do {
+            return try SQLiteTransferQueue(folder: URL(fileURLWithPath: location, isDirectory: true))
+        } catch {
+            printError("cannot open the queue at \(location): \(error)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+extension QueueOptions {
+    /// Opens the queue, runs `body`, closes it; a queue error is a printed error and a failed exit.
+    func withQueue<T>(_ body: (any TransferQueue) async throws -> T) async throws -> T {
+        let queue = try open()
+        do {
+            let result = try await body(queue)
+            try await queue.close()
+            return result
+        } catch {
+            try? await queue.close()
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+    }
+}
