@@ -49,6 +49,11 @@ public protocol TransferQueue: Sendable {
     @discardableResult
     func fail(_ claim: ClaimedRequest, error: String, retryAfter: Duration?) async throws -> FailureOutcome
 
+    /// Dead-letters a claim at once with `error`, whatever attempts it has left: the processor knows retrying
+    /// cannot help (the target refused the request itself, e.g. HTTP 4xx).
+    /// - Throws: ``TransferQueueError/leaseLost(id:attempt:)`` when the claim is no longer held.
+    func deadLetter(_ claim: ClaimedRequest, error: String) async throws
+
     /// Gives a claim back unprocessed (a worker shutting down): pending again, due now, and the attempt does not
     /// count against ``RetryPolicy/maxAttempts``.
     /// - Throws: ``TransferQueueError/leaseLost(id:attempt:)`` when the claim is no longer held.

@@ -64,6 +64,12 @@ extension SQLiteTransferQueue {
         }
     }
 
+    public func deadLetter(_ claim: ClaimedRequest, error: String) async throws {
+        try await write { db, _ in
+            try Requeue.toDead(db, try Self.held(db, claim), lastError: error)
+        }
+    }
+
     public func release(_ claim: ClaimedRequest) async throws {
         try await write { db, now in
             let item = try Self.held(db, claim)

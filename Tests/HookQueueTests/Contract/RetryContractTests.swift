@@ -100,3 +100,28 @@ extension QueueContract {
         }
     }
 }
+
+extension QueueContract {
+    @Test("a claim dead-lettered by its processor skips its remaining attempts; a stale claim cannot", arguments: QueueBackends.all)
+    func deadLetterAtOnce(backend: QueueBackend) async throws {
+        try await QueueHarness.with(backend) { harness in
+            let queue = harness.queue
+            try await queue.enqueue([Requests.product("1"), Requests.product("2")])
+            let claims = try await harness.claim("w", limit: 2)
+            try await queue.deadLetter(claims[0], error: "HTTP 404: no such product")
+            let dead = try await queue.list(state: .dead, limit: 10)
+            #expect(dead.map(\.id) == [claims[0].id] && dead[0].lastError == "HTTP 404: no such product")
+            #expect(dead[0].attempt == 1)
+
+            await #expect(throws: TransferQueueError.leaseLost(id: claims[0].id, attempt: 1)) {
+                try await queue.deadLetter(claims[0], error: "again")
+            }
+            harness.clock.advance(by: .seconds(61))  // the second claim's lease expires and is rescued
+            #expect(try await queue.rescueExpiredLeases() == 1)
+            await #expect(throws: TransferQueueError.leaseLost(id: claims[1].id, attempt: 1)) {
+                try await queue.deadLetter(claims[1], error: "late")
+            }
+            #expect(try await queue.stats().total == QueueCounts(pending: 1, dead: 1))
+        }
+    }
+}
