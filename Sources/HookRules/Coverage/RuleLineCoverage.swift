@@ -12,6 +12,7 @@ public struct RuleLineCoverage: Sendable, Equatable {
     /// How many times each executable line ran; a line that never ran is absent.
     public let hits: [Int: Int]
 
+    /// Hits on lines that are not executable are dropped (there should be none: see ``LuaState/executableLines(of:)``).
     public init(script: LuaScript, executableLines: [Int], hits: [Int: Int]) {
         path = script.name
         sourceLines = String(decoding: script.text, as: UTF8.self)
@@ -22,6 +23,7 @@ public struct RuleLineCoverage: Sendable, Equatable {
         self.hits = hits.filter { executable.contains($0.key) }
     }
 
+    /// How many executable lines ran at least once.
     public var reachedCount: Int { hits.count }
 
     /// Executable lines that never ran, sorted.

@@ -2,6 +2,7 @@
 /// ``LuaState/init(limits:libraries:countingLines:)``). Scripts are named as loaded (``LuaScript/name``); lines are
 /// 1-based. Only lines that ran are present.
 public struct LineHits: Sendable, Equatable {
+    /// Script name → line → times it ran.
     public private(set) var counts: [String: [Int: Int]] = [:]
 
     public init() {}
@@ -18,11 +19,13 @@ public struct LineHits: Sendable, Equatable {
         counts[script] ?? [:]
     }
 
+    /// Adds `count` runs of `line` of `script`.
     public mutating func add(script: String, line: Int, count: Int) {
         guard count > 0 else { return }
         counts[script, default: [:]][line, default: 0] += count
     }
 
+    /// Adds every count of `other` (hits gathered from several states, or several runs).
     public mutating func add(_ other: LineHits) {
         for (script, lines) in other.counts {
             counts[script, default: [:]].merge(lines, uniquingKeysWith: +)

@@ -78,9 +78,9 @@ public struct LuaState: ~Copyable {
     }
 
     /// The lines of `script` holding code that can run, sorted: the lines line coverage expects to see run.
-    /// Read from the compiled chunk, nested functions included, whether or not they ever ran (see
-    /// ``ExecutableLines``). Lines holding only comments, blank lines and lines such as a lone `end` after a
-    /// `return` are not among them.
+    /// Read from the compiled chunk's bytecode, nested functions included, whether or not they ever ran; every line
+    /// a run can report is among them. Comments, blank lines, and lines whose only instructions never execute (a
+    /// function's `end` right after a `return`, the closing `}` of `return rule { ... }`) are not.
     public func executableLines(of script: LuaScriptID) throws(LuaError) -> [Int] {
         try ExecutableLines.read(fromDump: handle.dump(scriptAt: script.index)).sorted()
     }
