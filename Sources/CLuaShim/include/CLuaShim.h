@@ -9,6 +9,7 @@
 #include <lua.h>
 #include <lualib.h>
 #include <lauxlib.h>
+#include <stdint.h>
 
 // MARK: - Constants and function-like macros
 
@@ -54,8 +55,20 @@ typedef const char *(*hr_budget_check)(void *context);
 /// message, the hook re-arms itself to fire on every instruction and raises the message, so a `pcall` in the rule
 /// cannot swallow the stop: the next instruction after the `pcall` raises again. Coroutines created afterwards
 /// inherit the hook and share the check through the state's extra space.
+///
+/// The same hook also counts lines when a chunk was registered with `hr_count_lines_of` (line coverage): Lua has one
+/// hook per state, so one C function serves both events. A state without registered chunks keeps the count mask
+/// alone, and so pays nothing for coverage.
 void hr_set_budget_hook(lua_State *L, hr_budget_check check, void *context, int every);
 void hr_clear_budget_hook(lua_State *L);
+
+// MARK: - Line counts (coverage)
+
+/// Registers the chunk loaded under `chunk_name` (as passed to `lua_load`, e.g. "@rules/shopify.lua") for line
+/// counting and switches line events on for this state from the next `hr_set_budget_hook`. Returns the chunk's
+/// counters, indexed by line (1...line_count; index 0 is unused), owned by the shim until `hr_closestate`; lines
+/// beyond `line_count` are not counted. Returns NULL when memory runs out.
+uint64_t *hr_count_lines_of(lua_State *L, const char *chunk_name, int line_count);
 
 // MARK: - Protected calls
 

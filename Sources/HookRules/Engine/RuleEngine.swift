@@ -8,15 +8,24 @@ import Synchronization
 /// Rules can be replaced while hooks run (``reload(book:subscriptions:)``): each hook runs entirely on the rules
 /// current when it started, so a reload neither drops nor repeats a hook in flight.
 public final class RuleEngine: Sendable {
-    private let current: Mutex<RuleSet>
+    let current: Mutex<RuleSet>
     private let poolSize: Int
+    /// Whether the engine's states count the lines of the rule files they run (see ``lineCoverage(of:)``).
+    public let countingLines: Bool
+    /// The lines the rule files ran so far, gathered from the states after each hook when counting lines.
+    let lineHits = Mutex(LineHits())
 
+    /// - Parameter countingLines: count the rule files' lines each hook runs, for ``lineCoverage(of:)`` (the
+    ///   fixture runner's `--coverage`). Every state then gets a line hook; leave it off when serving hooks.
     public init(
-        book: RuleBook, subscriptions: [Subscription], poolSize: Int = LuaStatePool.defaultSize
+        book: RuleBook, subscriptions: [Subscription], poolSize: Int = LuaStatePool.defaultSize,
+        countingLines: Bool = false
     ) throws(LuaError) {
         self.poolSize = poolSize
+        self.countingLines = countingLines
         current = Mutex(try RuleSet(
-            generation: 1, book: book, subscriptions: subscriptions, poolSize: poolSize, reusing: nil))
+            generation: 1, book: book, subscriptions: subscriptions, poolSize: poolSize, countingLines: countingLines,
+            reusing: nil))
     }
 
     /// The rules in use now.
@@ -34,7 +43,7 @@ public final class RuleEngine: Sendable {
         let next = try RuleSet(
             generation: previous.generation + 1, book: book,
             subscriptions: subscriptions ?? previous.subscriptions.subscriptions, poolSize: poolSize,
-            reusing: previous)
+            countingLines: countingLines, reusing: previous)
         // Generations only move forward even if two reloads race: the later-built set wins only if it is newer.
         current.withLock { set in
             if next.generation > set.generation { set = next }
@@ -68,7 +77,8 @@ public final class RuleEngine: Sendable {
         }
         let arguments = [HookInput.hook(hook), HookInput.subscription(subscription)]
         let result = await pool.withState { state in
-            Result { () throws(LuaError) in
+            defer { collectLineHits(from: &state) }
+            return Result { () throws(LuaError) in
                 guard let script = state.script(named: rule.script.name) else {
                     throw LuaError(.contract, "\(rule.script.name) is not loaded")
                 }

@@ -10,7 +10,8 @@ final class RuleSet: Sendable {
     let pools: [String: LuaStatePool]
 
     init(
-        generation: Int, book: RuleBook, subscriptions: [Subscription], poolSize: Int, reusing previous: RuleSet?
+        generation: Int, book: RuleBook, subscriptions: [Subscription], poolSize: Int, countingLines: Bool,
+        reusing previous: RuleSet?
     ) throws(LuaError) {
         self.generation = generation
         self.book = book
@@ -25,7 +26,7 @@ final class RuleSet: Sendable {
                 continue
             }
             pools[integration] = try LuaStatePool(size: poolSize) { () throws(LuaError) in
-                var state = try LuaState(limits: rule.limits, libraries: RuleBook.libraries)
+                var state = try LuaState(limits: rule.limits, libraries: RuleBook.libraries, countingLines: countingLines)
                 _ = try state.load(rule.script)
                 return state
             }

@@ -48,10 +48,10 @@ struct RuleFiles {
         }
     }
 
-    func engine() throws -> RuleEngine {
+    func engine(countingLines: Bool = false) throws -> RuleEngine {
         let (book, subscriptions) = try load()
         do {
-            return try RuleEngine(book: book, subscriptions: subscriptions)
+            return try RuleEngine(book: book, subscriptions: subscriptions, countingLines: countingLines)
         } catch {
             printError("cannot start the rules: \(error)")
             throw ExitCode.failure

@@ -11,11 +11,19 @@ struct TestCommand: AsyncParsableCommand {
             outcome with the case's requests, ignored records or expected error (docs/testing-rules.md). The exit \
             status is 1 when any case fails.
 
+            --coverage then lists, per rule file, how many of its executable lines the cases ran, and shows the \
+            lines they never reached; --coverage-lcov writes the same as an LCOV tracefile. With --filter, only \
+            the rule files of the selected cases are reported, with the lines those cases ran.
+
             Examples:
               hookrules test rules/
               hookrules test rules/ --filter shopify
               hookrules test rules/ --update          # rewrite expectations from what the rules do now
               hookrules test rules/ --junit build/fixtures.xml
+              hookrules test rules/ --coverage        # after the results, per rule file:
+                rules/github.lua  19/20 lines (95 %)  never reached: 5
+                    5 |   return event
+              hookrules test rules/ --coverage-lcov build/rules.lcov
             """
     )
 
@@ -33,9 +41,19 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the results as JUnit XML.", valueName: "file"))
     var junit: String?
 
+    @Flag(help: "Report which lines of each rule file the cases ran, and show the lines they never reached.")
+    var coverage = false
+
+    @Option(
+        name: .customLong("coverage-lcov"),
+        help: ArgumentHelp("Write the rule files' line coverage as an LCOV tracefile.", valueName: "file"))
+    var coverageLCOV: String?
+
+    private var countingLines: Bool { coverage || coverageLCOV != nil }
+
     mutating func run() async throws {
         let files = RuleFiles(folder: folder, subscriptions: subscriptionsOption.subscriptions)
-        let engine = try files.engine()
+        let engine = try files.engine(countingLines: countingLines)
         let runner = FixtureRunner(engine: engine)
         let paths = RuleFixtureFile.paths(in: folder)
         guard !paths.isEmpty else {
@@ -43,6 +61,7 @@ struct TestCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         var all: [FixtureResult] = []
+        var integrationsRun: Set<String> = []
         var broken = 0
         for path in paths {
             let file: RuleFixtureFile
@@ -63,13 +82,40 @@ struct TestCommand: AsyncParsableCommand {
                 try rewrite(file, with: results)
             }
             all += results
+            if !results.isEmpty { integrationsRun.insert(file.integration) }
         }
         let failed = all.filter { !$0.passed }.count
         print("\(all.count - failed) passed, \(failed) failed" + (broken > 0 ? ", \(broken) fixture file(s) unreadable" : ""))
         if let junit {
             try Data(JUnitReport(results: all).xml.utf8).write(to: URL(fileURLWithPath: junit))
         }
+        if countingLines {
+            // Unfiltered, every rule file is reported, those without fixtures too (they are the least covered).
+            try await reportCoverage(of: filter == nil ? Set(engine.book.rules.keys) : integrationsRun, by: engine)
+        }
         if (failed > 0 && !update) || broken > 0 { throw ExitCode.failure }
+    }
+
+    private func reportCoverage(of integrations: Set<String>, by engine: RuleEngine) async throws {
+        let files: [RuleLineCoverage]
+        do {
+            files = try await engine.lineCoverage(of: integrations.sorted())
+        } catch {
+            printError("cannot measure coverage: \(error)")
+            throw ExitCode.failure
+        }
+        if coverage {
+            print("\ncoverage (lines of the rule files the cases ran):")
+            print(CoverageText(files: files).text, terminator: "")
+        }
+        if let coverageLCOV {
+            do {
+                try Data(LCOVReport(files: files).text.utf8).write(to: URL(fileURLWithPath: coverageLCOV))
+            } catch {
+                printError("cannot write \(coverageLCOV): \(error.localizedDescription)")
+                throw ExitCode.failure
+            }
+        }
     }
 
     private func selected(_ fixtureCase: FixtureCase, in file: RuleFixtureFile) -> Bool {

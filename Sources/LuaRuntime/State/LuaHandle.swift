@@ -9,8 +9,11 @@ struct LuaHandle: ~Copyable {
     private let limits: LuaLimits
     private let newEnvironmentRef: Int32
     private var scriptRefs: [Int32] = []
+    /// With line counting on, the shim's counters of each compiled script; empty otherwise.
+    private var lineCounters: [LineCounter] = []
+    private let countingLines: Bool
 
-    init(limits: LuaLimits, libraries: [LuaLibrary]) throws(LuaError) {
+    init(limits: LuaLimits, libraries: [LuaLibrary], countingLines: Bool = false) throws(LuaError) {
         let memory = UnsafeMutablePointer<MemoryAccount>.allocate(capacity: 1)
         memory.initialize(to: MemoryAccount(limit: limits.memoryBytes))
         // Until a rule runs, Swift is in charge: allocations must not fail (see MemoryAccount).
@@ -35,6 +38,7 @@ struct LuaHandle: ~Copyable {
         self.memory = memory
         self.context = context
         self.limits = limits
+        self.countingLines = countingLines
         newEnvironmentRef = environmentRef
     }
 
@@ -78,6 +82,27 @@ struct LuaHandle: ~Copyable {
             throw LuaError(.syntax, message, location: location)
         }
         scriptRefs.append(luaL_ref(state, hr_registry_index()))
+        if countingLines {
+            lineCounters.append(try LineCounter(registering: script, in: state))
+        }
+    }
+
+    // MARK: Coverage
+
+    /// Moves the line counts gathered since the last call into `hits`.
+    func takeLineHits(into hits: inout LineHits) {
+        for counter in lineCounters {
+            counter.take(into: &hits)
+        }
+    }
+
+    /// The compiled script as `lua_dump` writes it, with its line tables (not stripped).
+    func dump(scriptAt index: Int) -> [UInt8] {
+        lua_rawgeti(state, hr_registry_index(), lua_Integer(scriptRefs[index]))
+        defer { hr_pop(state, 1) }
+        var bytes: [UInt8] = []
+        withUnsafeMutablePointer(to: &bytes) { _ = lua_dump(state, appendDumpedBytes, $0, 0) }
+        return bytes
     }
 
     private static func openStandardLibraries(_ state: OpaquePointer) {

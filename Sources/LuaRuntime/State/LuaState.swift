@@ -10,14 +10,24 @@ import CLuaShim
 public struct LuaState: ~Copyable {
     public let limits: LuaLimits
     public let libraries: [LuaLibrary]
+    /// Whether the state counts the lines its loaded scripts run (see ``takeLineHits()``).
+    public let countingLines: Bool
     private var scripts: [LuaScript] = []
     private var handle: LuaHandle
     private var needsReplacement = false
+    /// Line counts of handles replaced since the last ``takeLineHits()``: a failed run's lines count too.
+    private var replacedHandlesHits = LineHits()
 
-    public init(limits: LuaLimits = LuaLimits(), libraries: [LuaLibrary] = []) throws(LuaError) {
+    /// - Parameter countingLines: count how often each line of every script loaded with ``load(_:)`` runs, for line
+    ///   coverage. Off by default, and then the state pays nothing for it: its hook watches instruction counts only.
+    ///   Host libraries' lines are never counted.
+    public init(
+        limits: LuaLimits = LuaLimits(), libraries: [LuaLibrary] = [], countingLines: Bool = false
+    ) throws(LuaError) {
         self.limits = limits
         self.libraries = libraries
-        handle = try LuaHandle(limits: limits, libraries: libraries)
+        self.countingLines = countingLines
+        handle = try LuaHandle(limits: limits, libraries: libraries, countingLines: countingLines)
     }
 
     /// Compiles `script` (source text only: bytecode is refused) and keeps it for ``call(_:function:arguments:)``.
@@ -58,9 +68,27 @@ public struct LuaState: ~Copyable {
     /// Bytes the state holds now (libraries, compiled scripts and live data).
     public var memoryInUse: Int { handle.memoryInUse }
 
+    /// The lines the loaded scripts ran since the state was made or this was last called, and resets them. Empty
+    /// unless the state was made with `countingLines`.
+    public mutating func takeLineHits() -> LineHits {
+        var hits = replacedHandlesHits
+        replacedHandlesHits = LineHits()
+        handle.takeLineHits(into: &hits)
+        return hits
+    }
+
+    /// The lines of `script` holding code that can run, sorted: the lines line coverage expects to see run.
+    /// Read from the compiled chunk's bytecode, nested functions included, whether or not they ever ran; every line
+    /// a run can report is among them. Comments, blank lines, and lines whose only instructions never execute (a
+    /// function's `end` right after a `return`, the closing `}` of `return rule { ... }`) are not.
+    public func executableLines(of script: LuaScriptID) throws(LuaError) -> [Int] {
+        try ExecutableLines.read(fromDump: handle.dump(scriptAt: script.index)).sorted()
+    }
+
     private mutating func replaceIfNeeded() throws(LuaError) {
         guard needsReplacement else { return }
-        var fresh = try LuaHandle(limits: limits, libraries: libraries)
+        handle.takeLineHits(into: &replacedHandlesHits)
+        var fresh = try LuaHandle(limits: limits, libraries: libraries, countingLines: countingLines)
         for script in scripts {
             try fresh.compile(script)
         }

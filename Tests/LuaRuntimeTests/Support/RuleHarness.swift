@@ -6,8 +6,11 @@ struct RuleHarness: ~Copyable {
     var state: LuaState
     let script: LuaScriptID
 
-    init(_ source: String, name: String = "rules/test.lua", limits: LuaLimits = LuaLimits()) throws {
-        var state = try LuaState(limits: limits)
+    init(
+        _ source: String, name: String = "rules/test.lua", limits: LuaLimits = LuaLimits(),
+        libraries: [LuaLibrary] = [], countingLines: Bool = false
+    ) throws {
+        var state = try LuaState(limits: limits, libraries: libraries, countingLines: countingLines)
         script = try state.load(LuaScript(name: name, text: source))
         self.state = state
     }
