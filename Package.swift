@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HookQueue", targets: ["HookQueue"]),
         .library(name: "HookQueueSQLite", targets: ["HookQueueSQLite"]),
         .library(name: "HookBulk", targets: ["HookBulk"]),
+        .library(name: "HookWorker", targets: ["HookWorker"]),
         .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
     ],
     dependencies: [
@@ -20,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         // Bulk CSV files: RFC 4180 read from a stream, so a million rows never sit in memory at once.
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        // The workers' HTTP target.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
+        // Already under async-http-client; the tests' loopback HTTP target is written on it directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         // SHA-256 names a bulk file's import; postgres-nio depends on it too.
         .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
     ],
@@ -40,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "HookRulesCLI",
             dependencies: [
-                "HookRules", "HookQueue", "HookQueueSQLite", "HookBulk",
+                "HookRules", "HookQueue", "HookQueueSQLite", "HookBulk", "HookWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +68,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Workers: claim requests, hand them to a processor (an HTTP target by default), settle them, fan out.
+        .target(
+            name: "HookWorker",
+            dependencies: ["HookRules", "HookQueue", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         // `hookrules-queue-bench`: the queue beside plain SQL through the SQLite C API, in the same run.
         .executableTarget(
             name: "HookQueueBenchmarks",
@@ -73,8 +83,24 @@ let package = Package(
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookRulesTests", dependencies: ["HookRules"]),
         // Runs the built `hookrules` executable; the dependency makes `swift test` build it first.
-        .testTarget(name: "HookRulesCLITests", dependencies: ["HookRulesCLI", "HookQueue", "HookQueueSQLite"]),
+        .testTarget(
+            name: "HookRulesCLITests",
+            dependencies: [
+                "HookRulesCLI", "HookQueue", "HookQueueSQLite", "LoopbackTarget",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "HookBulkTests", dependencies: ["HookBulk", "HookQueueSQLite"]),
+        // A real HTTP server on loopback that records what it receives: the workers' target in tests.
+        .target(
+            name: "LoopbackTarget",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/LoopbackTarget"
+        ),
+        .testTarget(name: "HookWorkerTests", dependencies: ["HookWorker", "HookQueueSQLite", "LoopbackTarget"]),
         // One contract suite run against every queue backend, plus backend-specific checks.
         .testTarget(
             name: "HookQueueTests",

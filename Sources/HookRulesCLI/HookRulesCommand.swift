@@ -6,7 +6,7 @@ struct HookRulesCommand: AsyncParsableCommand {
         commandName: "hookrules",
         abstract: "Turn incoming webhooks into transfer requests with one Lua rule file per system.",
         subcommands: [
-            ReplayCommand.self, TestCommand.self, CheckCommand.self, BulkCommand.self, QueueCommand.self,
+            ReplayCommand.self, TestCommand.self, CheckCommand.self, BulkCommand.self, QueueCommand.self, WorkCommand.self,
         ]
     )
 }

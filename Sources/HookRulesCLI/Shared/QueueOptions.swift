@@ -20,9 +20,9 @@ struct QueueOptions: ParsableArguments {
     }
 
     /// Opens the queue, creating it when missing; a failure is a printed error and a failed exit.
-    func open() throws -> any TransferQueue {
+    func open(policy: RetryPolicy = .standard) throws -> any TransferQueue {
         do {
-            return try SQLiteTransferQueue(folder: URL(fileURLWithPath: location, isDirectory: true))
+            return try SQLiteTransferQueue(folder: URL(fileURLWithPath: location, isDirectory: true), policy: policy)
         } catch {
             printError("cannot open the queue at \(location): \(error)")
             throw ExitCode.failure

@@ -1,0 +1,65 @@
+/// How a ``TransferWorker`` runs.
+public struct WorkerSettings: Sendable {
+    /// Names the worker in the queue (`claimed by`) and to the target; unique per process.
+    public var id: String
+    /// Requests processed at the same time.
+    public var concurrency = 4
+    /// How long a claim is held without a heartbeat; heartbeats come every third of it.
+    public var lease: Duration = .seconds(60)
+    /// How long an idle worker waits for a wake-up before it looks at the queue again (requests may fall due, and
+    /// other processes' work wakes only backends with notifications).
+    public var idlePoll: Duration = .seconds(1)
+    /// After a stop is requested, how long requests in flight may take to finish before they are cancelled and
+    /// given back to the queue.
+    public var grace: Duration = .seconds(10)
+    /// Stop by itself once nothing is due and nothing is in flight (for scripts and tests).
+    public var drain = false
+
+    public init(id: String) {
+        self.id = id
+    }
+}
+
+/// What a worker did, by outcome.
+public struct WorkerReport: Sendable, Hashable {
+    public var done = 0
+    public var retried = 0
+    public var deadLettered = 0
+    /// Claims whose lease was lost before they were settled (someone else has the request now).
+    public var lost = 0
+    /// Claims given back unprocessed at shutdown.
+    public var released = 0
+    public var followUps = 0
+
+    public init() {}
+
+    mutating func add(_ other: WorkerReport) {
+        done += other.done
+        retried += other.retried
+        deadLettered += other.deadLettered
+        lost += other.lost
+        released += other.released
+        followUps += other.followUps
+    }
+}
+
+/// One settled claim, for a log.
+public struct WorkerEvent: Sendable {
+    public enum Kind: Sendable, Hashable {
+        case done(followUps: Int)
+        case retried(error: String)
+        case deadLettered(error: String)
+        case leaseLost
+        case released
+    }
+
+    public let claim: ClaimedRequestSummary
+    public let kind: Kind
+}
+
+/// The parts of a claim a log line shows.
+public struct ClaimedRequestSummary: Sendable, Hashable, CustomStringConvertible {
+    public let id: String
+    public let attempt: Int
+    public let description: String
+}
