@@ -36,18 +36,15 @@ public struct BulkImport: Sendable {
         return BulkValidation(key: key, rows: rows, validRows: valid, problems: problems)
     }
 
-    /// The requests of the rows from `start` (0 for the first data row), as a dry run shows them: invalid rows are
-    /// skipped, at most `limit` rows are read.
-    public func requests(from start: Int = 0, limit: Int? = nil) throws(BulkFileError) -> [TransferRequest] {
-        var requests: [TransferRequest] = []
+    /// Calls `body` with the request of each valid row, in file order, as a dry run shows them: invalid rows are
+    /// skipped, at most `limit` rows are read. One row is in memory at a time.
+    public func forEachRequest(limit: Int? = nil, _ body: (TransferRequest) -> Void) throws(BulkFileError) {
         var index = 0
         try forEachRow { result in
-            defer { index += 1 }
-            guard index >= start else { return true }
-            if case let .success(request) = result { requests.append(request) }
-            return limit.map { index + 1 - start < $0 } ?? true
+            index += 1
+            if case let .success(request) = result { body(request) }
+            return limit.map { index < $0 } ?? true
         }
-        return requests
     }
 
     /// Calls `body` with each data row's request or problem, in file order, until it returns false.

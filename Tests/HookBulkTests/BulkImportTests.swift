@@ -22,8 +22,12 @@ struct BulkImportTests {
         let file = try Scratch.write("id,note\n1,\"a\nb\"\n2,\"c\r\nd\re\"\n\n3,x\n")
         let validation = try BulkImport(file: file, settings: Self.settings()).validate()
         #expect(validation.rows == 3 && validation.validRows == 3)
-        let requests = try BulkImport(file: file, settings: Self.settings()).requests()
-        #expect(requests.map(\.hookId) == ["\(file):2", "\(file):4", "\(file):8"])
+        var hookIds: [String?] = []
+        try BulkImport(file: file, settings: Self.settings()).forEachRequest { hookIds.append($0.hookId) }
+        #expect(hookIds == ["\(file):2", "\(file):4", "\(file):8"])
+        var limited = 0
+        try BulkImport(file: file, settings: Self.settings()).forEachRequest(limit: 2) { _ in limited += 1 }
+        #expect(limited == 2)
     }
 
     @Test("the header needs an id column, and a scope column unless a default scope is given")

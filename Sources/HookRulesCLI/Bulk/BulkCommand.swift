@@ -119,16 +119,18 @@ struct BulkCommand: AsyncParsableCommand {
     }
 
     private func printDryRun(_ bulk: BulkImport, _ validation: BulkValidation) throws {
-        let requests: [TransferRequest]
+        let printer = RequestPrinter()
+        var count = 0
         do {
-            requests = try bulk.requests(limit: limit)
+            try bulk.forEachRequest(limit: limit) { request in
+                printer.print(RequestLine(request))
+                count += 1
+            }
         } catch {
             printError("\(error)")
             throw ExitCode.failure
         }
-        let printer = RequestPrinter()
-        for request in requests { printer.print(RequestLine(request)) }
-        printError("dry run: \(requests.count) request(s) from \(validation.rows) row(s) would be enqueued; nothing was")
+        printError("dry run: \(count) request(s) from \(validation.rows) row(s) would be enqueued; nothing was")
     }
 
     private func enqueue(_ bulk: BulkImport, _ validation: BulkValidation) async throws {
