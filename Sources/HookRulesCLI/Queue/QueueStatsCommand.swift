@@ -4,7 +4,14 @@ import HookQueue
 struct QueueStatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Count the queued requests by state, by scope and by subscription."
+        abstract: "Count the queued requests by state, by scope and by subscription.",
+        discussion: """
+            Completed requests have left the queue and are not counted.
+
+            Examples:
+              hookrules queue stats
+              hookrules queue stats --queue /var/lib/hookrules --format jsonl
+            """
     )
 
     @OptionGroup var queueOptions: QueueOptions
