@@ -71,6 +71,7 @@ struct BulkCommand: AsyncParsableCommand {
         let settings = try settings()
         let bulk = BulkImport(file: file, settings: settings)
         let validation: BulkValidation
+        if Terminal.stderrIsTerminal { printError("checking every row of \(file) …") }
         do {
             validation = try bulk.validate()
         } catch {
