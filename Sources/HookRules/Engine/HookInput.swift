@@ -6,7 +6,7 @@ enum HookInput {
     static func hook(_ hook: Hook) -> LuaInput {
         let body: LuaInput
         switch hook.bodyFormat {
-        case .json: body = .json(hook.body)
+        case .json: body = .lazyJSON(hook.body)
         case .form: body = .form(hook.body)
         case .none: body = .value(.nil)
         }

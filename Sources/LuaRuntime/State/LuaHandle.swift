@@ -19,7 +19,7 @@ struct LuaHandle: ~Copyable {
             memory.deallocate()
             throw LuaError(.memoryLimit, "could not create a Lua state")
         }
-        let context = HostContext(limits: limits, memory: memory)
+        let context = HostContext(limits: limits, memory: memory, state: state)
         let environmentRef: Int32
         do {
             environmentRef = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
@@ -50,7 +50,9 @@ struct LuaHandle: ~Copyable {
         var argumentCount = pushSandboxArguments(state, context: context, limits: limits)
         lua_rawgeti(state, hr_registry_index(), lua_Integer(librariesRef))
         argumentCount += 1
-        return try runTrustedChunk(sandbox, in: state, arguments: argumentCount)
+        let refs = try runTrustedChunk(sandbox, in: state, arguments: argumentCount, results: 2)
+        context.lazyBodies.metatableRef = refs[1]
+        return refs[0]
     }
 
     deinit {
@@ -103,7 +105,11 @@ struct LuaHandle: ~Copyable {
         lua_pushlightuserdata(state, nil)  // json.null
         lua_pushinteger(state, lua_Integer(limits.patternSubjectBytes))
         lua_pushinteger(state, lua_Integer(limits.patternBytes))
-        return 5
+        for function in [hostLazyIndex, hostLazyLength, hostLazyBuild] {
+            lua_pushlightuserdata(state, contextPointer)
+            hr_push_swift_function(state, function, 1)
+        }
+        return 8
     }
 
     /// Loads each library's script; returns a table of the named ones (name → table) and, under the key 1, a table
@@ -114,7 +120,7 @@ struct LuaHandle: ~Copyable {
         lua_rawseti(state, -2, 1)
         for library in libraries {
             try loadTrustedChunk(library.script, into: state)
-            let ref = try runTrustedChunk(library.script, in: state, arguments: 0)
+            let ref = try runTrustedChunk(library.script, in: state, arguments: 0, results: 1)[0]
             lua_rawgeti(state, hr_registry_index(), lua_Integer(ref))
             luaL_unref(state, hr_registry_index(), ref)
             guard lua_type(state, -1) == LUA_TTABLE else {
@@ -157,16 +163,17 @@ struct LuaHandle: ~Copyable {
         }
     }
 
-    /// Calls the compiled chunk below its `arguments` and keeps its first result in the registry.
+    /// Calls the compiled chunk below its `arguments` and keeps its first `results` results in the registry.
     private static func runTrustedChunk(
-        _ script: LuaScript, in state: OpaquePointer, arguments: Int32
-    ) throws(LuaError) -> Int32 {
-        guard hr_pcall_traceback(state, arguments, 1) == LUA_OK else {
+        _ script: LuaScript, in state: OpaquePointer, arguments: Int32, results: Int32
+    ) throws(LuaError) -> [Int32] {
+        guard hr_pcall_traceback(state, arguments, results) == LUA_OK else {
             let message = errorText(state, at: -1)
             hr_pop(state, 1)
             throw LuaError(.contract, "host library \(script.name) failed: \(message)")
         }
-        return luaL_ref(state, hr_registry_index())
+        // luaL_ref pops the top: the last result first.
+        return (0..<results).map { _ in luaL_ref(state, hr_registry_index()) }.reversed()
     }
 
     // MARK: Running
@@ -178,6 +185,8 @@ struct LuaHandle: ~Copyable {
         defer { lua_settop(state, base) }
         memory.pointee.exceeded = false
         _ = context.log.take()
+        context.lazyBodies.startRun(state)
+        defer { context.lazyBodies.endRun() }
         context.budget.start(instructions: limits.instructions, wallClock: limits.wallClock)
         hr_set_budget_hook(
             state, budgetCheck, Unmanaged.passUnretained(context.budget).toOpaque(), ExecutionBudget.checkInterval)
@@ -195,7 +204,8 @@ struct LuaHandle: ~Copyable {
         try protectedCall(arguments: 0, results: function == nil ? hr_multret() : 1, scripts: scripts)
         if let function {
             try pushFunction(named: function, from: scripts[index])
-            let writer = LuaInputWriter(state: state, memory: memory, jsonDepth: limits.jsonDepth)
+            let writer = LuaInputWriter(
+                state: state, memory: memory, jsonDepth: limits.jsonDepth, lazyBodies: context.lazyBodies)
             for (position, argument) in arguments.enumerated() {
                 try writer.push(argument, name: "argument \(position + 1)")
             }
@@ -204,7 +214,7 @@ struct LuaHandle: ~Copyable {
         let first = base + 1 + (function == nil ? 0 : 1)  // the module table stays below a called function's results
         var values: [LuaValue] = []
         for slot in first...max(first, lua_gettop(state)) where slot <= lua_gettop(state) {
-            var reader = LuaValueReader(state: state)
+            var reader = LuaValueReader(state: state, lazyBodies: context.lazyBodies, memory: memory)
             do {
                 values.append(try reader.read(at: slot, name: "result \(slot - first + 1)"))
             } catch {
@@ -218,7 +228,10 @@ struct LuaHandle: ~Copyable {
     func materialize(_ input: LuaInput) throws(LuaError) {
         let base = lua_gettop(state)
         defer { lua_settop(state, base) }
-        try LuaInputWriter(state: state, memory: memory, jsonDepth: limits.jsonDepth).push(input, name: "input")
+        context.lazyBodies.startRun(state)
+        defer { context.lazyBodies.endRun() }
+        try LuaInputWriter(
+                state: state, memory: memory, jsonDepth: limits.jsonDepth, lazyBodies: context.lazyBodies).push(input, name: "input")
     }
 
     /// Replaces the module table on top of the stack with module[name], which must be a function.

@@ -6,6 +6,10 @@ public indirect enum LuaInput: Sendable {
     case bytes([UInt8])
     /// A JSON document, decoded into Lua tables (see `JSONLuaDecoder` for the exact rules).
     case json([UInt8])
+    /// A JSON document decoded lazily: checked whole before the rule runs (refused exactly as `.json` would be),
+    /// then each object or array is built the first time the rule touches it. What the rule sees is the same as with
+    /// `.json`; only the parts it never reads are never built.
+    case lazyJSON([UInt8])
     /// An `application/x-www-form-urlencoded` body, decoded into a table of strings.
     case form([UInt8])
     /// A table with these fields, in this order.

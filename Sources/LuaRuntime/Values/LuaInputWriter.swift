@@ -7,6 +7,7 @@ struct LuaInputWriter {
     let state: OpaquePointer
     let memory: UnsafeMutablePointer<MemoryAccount>
     let jsonDepth: Int
+    let lazyBodies: LazyJSONBodies
 
     func push(_ input: LuaInput, name: String) throws(LuaError) {
         guard lua_checkstack(state, 4) != 0 else {
@@ -24,6 +25,14 @@ struct LuaInputWriter {
                 Result { () throws(BodyDecodingError) in
                     try JSONLuaDecoder.push(buffer, onto: state, maxDepth: jsonDepth, memory: memory)
                 }
+            }
+            if case .failure(let error) = result {
+                try checkMemory(name)
+                throw LuaError(.invalidInput, "\(name): \(error)")
+            }
+        case .lazyJSON(let bytes):
+            let result = Result { () throws(BodyDecodingError) in
+                try lazyBodies.push(bytes, onto: state, maxDepth: jsonDepth, memory: memory)
             }
             if case .failure(let error) = result {
                 try checkMemory(name)

@@ -32,8 +32,14 @@ struct LuaValueReader {
         }
     }
 
-    init(state: OpaquePointer) {
+    /// Placeholders of a lazily decoded body are built when reached, so they read like any table.
+    private let lazyBodies: LazyJSONBodies?
+    private let memory: UnsafeMutablePointer<MemoryAccount>?
+
+    init(state: OpaquePointer, lazyBodies: LazyJSONBodies? = nil, memory: UnsafeMutablePointer<MemoryAccount>? = nil) {
         self.state = state
+        self.lazyBodies = lazyBodies
+        self.memory = memory
     }
 
     mutating func read(at index: Int32, name: String) throws(LuaError) -> LuaValue {
@@ -79,6 +85,14 @@ struct LuaValueReader {
     }
 
     private mutating func readTable(at index: Int32) throws(LuaError) -> LuaValue {
+        if let lazyBodies, let memory, lazyBodies.isPlaceholder(at: index, in: state) {
+            let outcome = Result { () throws(BodyDecodingError) in
+                try lazyBodies.build(tableAt: index, in: state, memory: memory)
+            }
+            guard case .success(.built) = outcome else {
+                throw failure("is part of a hook body that could not be built")
+            }
+        }
         if lua_getmetatable(state, index) != 0 {
             hr_pop(state, 1)
             throw failure("is a table with a metatable; return plain tables")
