@@ -14,7 +14,7 @@ enum HookInput {
             ("id", .value(.string(hook.id))),
             ("integration", .value(.string(hook.integration))),
             ("subscription", .value(.string(hook.subscription))),
-            ("headers", .value(.table(hook.headers.normalized.mapValues(LuaValue.string)))),
+            ("headers", .strings(hook.headers.normalizedFields)),
             ("query", .value(.table(hook.query.mapValues(LuaValue.string)))),
             ("raw", .bytes(hook.body)),
             ("body", body),

@@ -116,7 +116,7 @@ struct JSONLuaDecoder: JSONScanner {
                 try decodeValue(depth: depth)
                 lua_rawset(state, -3)
             }
-            guard try continues(closedBy: UInt8(ascii: "}"), in: "an object") else { return }
+            guard try continues(closedBy: UInt8(ascii: "}")) else { return }
         }
     }
 
@@ -134,7 +134,7 @@ struct JSONLuaDecoder: JSONScanner {
             try decodeValue(depth: depth)
             lua_rawseti(state, -2, index)
             index += 1
-            guard try continues(closedBy: UInt8(ascii: "]"), in: "an array") else { return }
+            guard try continues(closedBy: UInt8(ascii: "]")) else { return }
         }
     }
 

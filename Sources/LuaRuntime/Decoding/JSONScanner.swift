@@ -26,8 +26,10 @@ extension JSONScanner {
     }
 
     /// After a member or element: true when a ',' says another follows, false when `closing` ends the container.
-    mutating func continues(closedBy closing: UInt8, in container: String) throws(BodyDecodingError) -> Bool {
+    mutating func continues(closedBy closing: UInt8) throws(BodyDecodingError) -> Bool {
         skipWhitespace()
+        // Named only when it fails: building the name on every member showed in profiles.
+        var container: String { closing == UInt8(ascii: "}") ? "an object" : "an array" }
         guard cursor < end else { throw failure("unexpected end of input in \(container)") }
         switch cursor.pointee {
         case UInt8(ascii: ","):

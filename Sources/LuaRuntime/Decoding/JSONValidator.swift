@@ -67,7 +67,7 @@ struct JSONValidator: JSONScanner {
             while true {
                 if isObject { try validateMember(depth: depth) } else { try validateValue(depth: depth) }
                 count += 1
-                guard try continues(closedBy: closing, in: isObject ? "an object" : "an array") else { break }
+                guard try continues(closedBy: closing) else { break }
             }
         }
         structure.containers[ordinal].end = cursor - 1 - start

@@ -138,10 +138,56 @@ enum SandboxSource {
     -- Hidden (__metatable), so no rule can reach the shared table behind its globals.
     local environment_meta = { __index = shared, __metatable = false }
 
+    -- Whether a rule file's module can serve every later hook of this state without the file running again: true
+    -- only when nothing reachable from the module can carry a value from one hook to the next once each hook gets
+    -- its own fresh _ENV. The chunk must have set no globals, and every function of the rule file reachable from the
+    -- module may have no upvalue but the file's _ENV, which the host replaces per hook (a local the file keeps in an
+    -- upvalue, a coroutine, userdata or a table with a metatable all say no). Library functions keep no per-hook
+    -- state by contract, so only the tables their closures hold (a rule's spec, an extractor's path) are searched.
+    -- Gives up (no) after a bounded number of values, so a huge module costs little.
+    local getinfo, getupvalue, upvalueid = debug.getinfo, debug.getupvalue, debug.upvalueid
+    local max_visits = 10000
+    local function is_stateless(module, chunk, chunk_env)
+      for key, value in next, chunk_env do
+        if key ~= "_G" or value ~= chunk_env then return false end
+      end
+      local env_id, seen, visits = upvalueid(chunk, 1), {}, 0
+      local function walk(value, held_by_library)
+        local kind = type(value)
+        if kind == "thread" or kind == "userdata" then return false end
+        if kind ~= "table" and kind ~= "function" then return true end
+        if seen[value] then return true end
+        seen[value] = true
+        visits = visits + 1
+        if visits > max_visits then return false end
+        if kind == "table" then
+          if debug_getmetatable(value) ~= nil then return false end
+          for key, item in next, value do
+            if not walk(key) or not walk(item) then return false end
+          end
+          return true
+        end
+        local info = getinfo(value, "Su")
+        local trusted = info.what == "C" or info.source:sub(1, 1) ~= "@"
+        if trusted and held_by_library then return true end
+        if info.what == "C" then return info.nups == 0 end
+        for index = 1, info.nups do
+          if trusted then
+            local _, upvalue = getupvalue(value, index)
+            if not walk(upvalue, true) then return false end
+          elseif upvalueid(value, index) ~= env_id then
+            return false
+          end
+        end
+        return true
+      end
+      return walk(module)
+    end
+
     return function()
       local env = setmetatable({}, environment_meta)
       env._G = env
       return env
-    end, lazy_meta
+    end, lazy_meta, is_stateless
     """#
 }

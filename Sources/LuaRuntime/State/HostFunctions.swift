@@ -9,9 +9,9 @@ final class HostContext {
     var log: RunLog
     let lazyBodies: LazyJSONBodies
 
-    init(limits: LuaLimits, memory: UnsafeMutablePointer<MemoryAccount>, state: OpaquePointer) {
+    init(limits: LuaLimits, memory: UnsafeMutablePointer<MemoryAccount>) {
         self.memory = memory
-        lazyBodies = LazyJSONBodies(state: state)
+        lazyBodies = LazyJSONBodies()
         budget = ExecutionBudget(limits: limits, memory: memory)
         jsonDepth = limits.jsonDepth
         log = RunLog(maxLines: limits.logLines, maxBytes: limits.logBytes)

@@ -8,7 +8,15 @@ struct LuaHandle: ~Copyable {
     private let context: HostContext
     private let limits: LuaLimits
     private let newEnvironmentRef: Int32
+    private let statelessCheckRef: Int32
     private var scriptRefs: [Int32] = []
+    private var modules: [ModuleReuse] = []
+
+    /// Whether a script's module is kept for later calls instead of running the script again (see `run`).
+    private enum ModuleReuse {
+        case unchecked, rerun
+        case reuse(Int32)
+    }
 
     init(limits: LuaLimits, libraries: [LuaLibrary]) throws(LuaError) {
         let memory = UnsafeMutablePointer<MemoryAccount>.allocate(capacity: 1)
@@ -19,10 +27,10 @@ struct LuaHandle: ~Copyable {
             memory.deallocate()
             throw LuaError(.memoryLimit, "could not create a Lua state")
         }
-        let context = HostContext(limits: limits, memory: memory, state: state)
-        let environmentRef: Int32
+        let context = HostContext(limits: limits, memory: memory)
+        let sandboxRefs: (newEnvironment: Int32, statelessCheck: Int32)
         do {
-            environmentRef = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
+            sandboxRefs = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
             // Every run leaves only short-lived garbage (its env, the hook's tables) on top of a large, long-lived
             // heap (libraries, compiled rules): the case generational collection is made for.
             hr_gc_generational(state)
@@ -35,14 +43,15 @@ struct LuaHandle: ~Copyable {
         self.memory = memory
         self.context = context
         self.limits = limits
-        newEnvironmentRef = environmentRef
+        newEnvironmentRef = sandboxRefs.newEnvironment
+        statelessCheckRef = sandboxRefs.statelessCheck
     }
 
-    /// Opens the standard libraries, runs the host libraries and builds the sandbox; returns the registry reference
-    /// of the sandbox's `new_env` function.
+    /// Opens the standard libraries, runs the host libraries and builds the sandbox; returns the registry references
+    /// of the sandbox's `new_env` and `is_stateless` functions.
     private static func prepare(
         _ state: OpaquePointer, context: HostContext, limits: LuaLimits, libraries: [LuaLibrary]
-    ) throws(LuaError) -> Int32 {
+    ) throws(LuaError) -> (newEnvironment: Int32, statelessCheck: Int32) {
         openStandardLibraries(state)
         let librariesRef = try loadLibraries(libraries, into: state)
         let sandbox = LuaScript(name: SandboxSource.chunkName, text: SandboxSource.text)
@@ -50,9 +59,9 @@ struct LuaHandle: ~Copyable {
         var argumentCount = pushSandboxArguments(state, context: context, limits: limits)
         lua_rawgeti(state, hr_registry_index(), lua_Integer(librariesRef))
         argumentCount += 1
-        let refs = try runTrustedChunk(sandbox, in: state, arguments: argumentCount, results: 2)
+        let refs = try runTrustedChunk(sandbox, in: state, arguments: argumentCount, results: 3)
         context.lazyBodies.metatableRef = refs[1]
-        return refs[0]
+        return (refs[0], refs[2])
     }
 
     deinit {
@@ -80,6 +89,7 @@ struct LuaHandle: ~Copyable {
             throw LuaError(.syntax, message, location: location)
         }
         scriptRefs.append(luaL_ref(state, hr_registry_index()))
+        modules.append(.unchecked)
     }
 
     private static func openStandardLibraries(_ state: OpaquePointer) {
@@ -178,14 +188,22 @@ struct LuaHandle: ~Copyable {
 
     // MARK: Running
 
-    func run(
+    /// Runs a script in a fresh environment, then (with a `function` name) calls that function of the module it
+    /// returned.
+    ///
+    /// Isolation between runs: every run gets a new, empty environment as the script's `_ENV`. The first time, the
+    /// script runs to make its module; when the sandbox's `is_stateless` proves that nothing reachable from that
+    /// module can carry a value from one run to the next except through `_ENV`, the module is kept and later runs
+    /// only swap in the fresh `_ENV` (the upvalue every function of the file shares) instead of running the file
+    /// again. Otherwise the file runs again on every call, as before.
+    mutating func run(
         scriptAt index: Int, of scripts: [LuaScript], function: String?, arguments: [LuaInput]
     ) throws(LuaError) -> LuaRun {
         let base = lua_gettop(state)
         defer { lua_settop(state, base) }
         memory.pointee.exceeded = false
         _ = context.log.take()
-        context.lazyBodies.startRun(state)
+        context.lazyBodies.startRun()
         defer { context.lazyBodies.endRun() }
         context.budget.start(instructions: limits.instructions, wallClock: limits.wallClock)
         hr_set_budget_hook(
@@ -201,7 +219,17 @@ struct LuaHandle: ~Copyable {
         hr_insert(state, -2)
         _ = lua_setupvalue(state, -2, 1)
 
-        try protectedCall(arguments: 0, results: function == nil ? hr_multret() : 1, scripts: scripts)
+        if function != nil, case .reuse(let moduleRef) = modules[index] {
+            hr_pop(state, 1)
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(moduleRef))
+        } else {
+            lua_pushvalue(state, -1)
+            try protectedCall(arguments: 0, results: function == nil ? hr_multret() : 1, scripts: scripts)
+            if function != nil, case .unchecked = modules[index] {
+                modules[index] = moduleReuse(moduleAt: -1, chunkAt: -2)
+            }
+            hr_remove(state, base + 1)  // the chunk
+        }
         if let function {
             try pushFunction(named: function, from: scripts[index])
             let writer = LuaInputWriter(
@@ -224,11 +252,36 @@ struct LuaHandle: ~Copyable {
         return LuaRun(values: values, log: context.log.take(), instructions: context.budget.instructionsUsed)
     }
 
+    /// Asks the sandbox whether the module just made can be kept (see `run`). Runs trusted, bounded code with the
+    /// budget hook off, so a rule's remaining budget does not decide it.
+    private func moduleReuse(moduleAt moduleIndex: Int32, chunkAt chunkIndex: Int32) -> ModuleReuse {
+        let module = lua_absindex(state, moduleIndex), chunk = lua_absindex(state, chunkIndex)
+        guard lua_type(state, module) == LUA_TTABLE, lua_checkstack(state, 5) != 0 else { return .rerun }
+        hr_clear_budget_hook(state)
+        defer {
+            hr_set_budget_hook(
+                state, budgetCheck, Unmanaged.passUnretained(context.budget).toOpaque(), ExecutionBudget.checkInterval)
+        }
+        lua_rawgeti(state, hr_registry_index(), lua_Integer(statelessCheckRef))
+        lua_pushvalue(state, module)
+        lua_pushvalue(state, chunk)
+        _ = lua_getupvalue(state, chunk, 1)
+        guard hr_pcall_traceback(state, 3, 1) == LUA_OK else {
+            hr_pop(state, 1)
+            return .rerun
+        }
+        let stateless = lua_toboolean(state, -1) != 0
+        hr_pop(state, 1)
+        guard stateless else { return .rerun }
+        lua_pushvalue(state, module)
+        return .reuse(luaL_ref(state, hr_registry_index()))
+    }
+
     /// Builds `input` in the state and drops it again, without running Lua code.
     func materialize(_ input: LuaInput) throws(LuaError) {
         let base = lua_gettop(state)
         defer { lua_settop(state, base) }
-        context.lazyBodies.startRun(state)
+        context.lazyBodies.startRun()
         defer { context.lazyBodies.endRun() }
         try LuaInputWriter(
                 state: state, memory: memory, jsonDepth: limits.jsonDepth, lazyBodies: context.lazyBodies).push(input, name: "input")

@@ -12,6 +12,9 @@ public indirect enum LuaInput: Sendable {
     case lazyJSON([UInt8])
     /// An `application/x-www-form-urlencoded` body, decoded into a table of strings.
     case form([UInt8])
+    /// A table of strings (`name = value`, in this order; a repeated name keeps its last value), without the
+    /// dictionary a `.value(.table(...))` needs.
+    case strings([(name: String, value: String)])
     /// A table with these fields, in this order.
     case table([(String, LuaInput)])
     /// The same input, called `name` in error messages (`hook.body: invalid JSON at byte 9`) instead of by its

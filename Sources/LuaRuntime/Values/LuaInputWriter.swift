@@ -46,6 +46,13 @@ struct LuaInputWriter {
                 try checkMemory(name)
                 throw LuaError(.invalidInput, "\(name): \(error)")
             }
+        case .strings(let fields):
+            lua_createtable(state, 0, Int32(clamping: fields.count))
+            for (key, value) in fields {
+                pushString(key)
+                pushString(value)
+                lua_rawset(state, -3)
+            }
         case .table(let fields):
             lua_createtable(state, 0, Int32(clamping: fields.count))
             for (key, field) in fields {
