@@ -12,20 +12,22 @@ struct JSONValidator: JSONScanner {
     let maxDepth: Int
     var structure: JSONStructure
 
-    /// Validates `bytes` and returns where its containers are; throws the decoder's error for an invalid document.
-    static func structure(
-        of bytes: UnsafeRawBufferPointer, maxDepth: Int, reusing storage: JSONStructure = JSONStructure()
-    ) throws(BodyDecodingError) -> JSONStructure {
+    /// Validates `bytes` and records where its containers are in `structure` (whose storage is reused); throws the
+    /// decoder's error for an invalid document.
+    static func validate(
+        _ bytes: UnsafeRawBufferPointer, maxDepth: Int, into structure: inout JSONStructure
+    ) throws(BodyDecodingError) {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw BodyDecodingError(.json, offset: 0, reason: "empty document")
         }
         let start = base.assumingMemoryBound(to: UInt8.self)
-        var storage = storage
-        storage.containers.removeAll(keepingCapacity: true)
+        structure.containers.removeAll(keepingCapacity: true)
         var validator = JSONValidator(
-            start: start, end: start + bytes.count, cursor: start, maxDepth: maxDepth, structure: storage)
+            start: start, end: start + bytes.count, cursor: start, maxDepth: maxDepth, structure: JSONStructure())
+        // Swapped in and out rather than copied, so the storage stays uniquely referenced and is not reallocated.
+        swap(&validator.structure, &structure)
+        defer { swap(&validator.structure, &structure) }
         try validator.validateDocument()
-        return validator.structure
     }
 
     private mutating func validateDocument() throws(BodyDecodingError) {

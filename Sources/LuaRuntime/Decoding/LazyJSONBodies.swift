@@ -22,6 +22,8 @@ final class LazyJSONBodies {
     private static let maxBodies = 255
 
     private var bodies: [Body] = []
+    /// Structures of earlier runs, kept for their capacity: most hooks need no new allocation for theirs.
+    private var spareStructures: [JSONStructure] = []
     private var run: Int64 = 0
     /// The registry reference of the lazy metatable, which the sandbox builds (its metamethods are Lua and host code).
     var metatableRef: Int32?
@@ -31,12 +33,19 @@ final class LazyJSONBodies {
 
     /// Forgets the previous run's bodies: their placeholders can no longer be built.
     func startRun() {
-        bodies.removeAll(keepingCapacity: true)
+        recycleBodies()
         run = (run + 1) & 0x7F_FFFF
     }
 
     /// Drops the run's bodies, so nothing built after the run could read them.
     func endRun() {
+        recycleBodies()
+    }
+
+    private func recycleBodies() {
+        while let body = bodies.popLast(), spareStructures.count < 4 {
+            spareStructures.append(body.structure)
+        }
         bodies.removeAll(keepingCapacity: true)
     }
 
@@ -44,9 +53,16 @@ final class LazyJSONBodies {
     func push(
         _ bytes: [UInt8], onto state: OpaquePointer, maxDepth: Int, memory: UnsafeMutablePointer<MemoryAccount>
     ) throws(BodyDecodingError) {
-        let structure = try bytes.withUnsafeBytes { buffer in
-            Result { () throws(BodyDecodingError) in try JSONValidator.structure(of: buffer, maxDepth: maxDepth) }
-        }.get()
+        var structure = spareStructures.popLast() ?? JSONStructure()
+        let validation = bytes.withUnsafeBytes { buffer in
+            Result { () throws(BodyDecodingError) in
+                try JSONValidator.validate(buffer, maxDepth: maxDepth, into: &structure)
+            }
+        }
+        if case .failure(let error) = validation {
+            spareStructures.append(structure)
+            throw error
+        }
         guard let outermost = structure.containers.first else {
             // A scalar document: nothing to defer.
             return try bytes.withUnsafeBytes { buffer in

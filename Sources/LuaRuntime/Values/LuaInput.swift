@@ -1,6 +1,6 @@
 /// A value the host hands to a rule. Bodies stay bytes until they are decoded straight into Lua tables: there is no
 /// intermediate Swift tree on the hot path.
-public indirect enum LuaInput: Sendable {
+public enum LuaInput: Sendable {
     case value(LuaValue)
     /// A Lua string holding exactly these bytes (a raw body, a header that may not be UTF-8).
     case bytes([UInt8])
@@ -19,5 +19,5 @@ public indirect enum LuaInput: Sendable {
     case table([(String, LuaInput)])
     /// The same input, called `name` in error messages (`hook.body: invalid JSON at byte 9`) instead of by its
     /// position among the arguments.
-    case named(String, LuaInput)
+    indirect case named(String, LuaInput)
 }

@@ -78,7 +78,7 @@ struct LuaValueReader {
         var length = 0
         let bytes = lua_tolstring(state, index, &length)
         let buffer = UnsafeRawBufferPointer(start: bytes, count: length)
-        guard let text = String(validating: buffer, as: UTF8.self) else {
+        guard let text = String(validatingLuaBytes: buffer) else {
             throw failure("is a string that is not valid UTF-8")
         }
         return text
