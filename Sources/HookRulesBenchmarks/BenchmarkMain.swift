@@ -1,9 +1,10 @@
 import Foundation
 import LuaRuntime
 
-/// `hookrules-bench [--seconds S] [--samples DIR]`: decodes every bundled sample into Lua tables with HookRules and,
-/// in the same run on the same bytes, with plain `lua5.4` + Debian's lua-cjson (bench/reference/decode.lua); prints
-/// MB/s for both and their ratio. Exits non-zero only if a run fails, never because of a figure.
+/// `hookrules-bench`: HookRules beside plain `lua5.4` + Debian's lua-cjson, in the same run on the same bytes: JSON
+/// bodies into Lua tables (bench/reference/decode.lua), the bundled captures through the bundled rules and generated
+/// bodies through bench/rules (bench/reference/rules.lua), then memory per Lua state and RSS over many hooks. Exits
+/// non-zero only if a run fails or the two sides disagree on the requests, never because of a figure.
 @main
 struct BenchmarkMain {
     static func main() async {
@@ -17,7 +18,8 @@ struct BenchmarkMain {
 
     static func runAll() async throws {
         let options = try BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
-        if options.only != "rules" {
+        func runs(_ part: String) -> Bool { options.only == nil || options.only == part }
+        if runs("json") {
             let files = try sampleFiles(in: options.samples)
             guard !files.isEmpty else { throw BenchmarkFailure("no samples under \(options.samples)") }
             print("JSON body → Lua tables, \(files.count) samples, \(options.seconds) s per sample and side")
@@ -26,8 +28,15 @@ struct BenchmarkMain {
             let reference = try ReferenceRun.decode(files: files.map(\.path), seconds: options.seconds)
             try JSONDecodeReport(ours: ours, lazy: lazy, reference: reference).print()
         }
-        guard options.only != "json" else { return }
-        try await RulePathBenchmark(rules: options.rules, samples: options.samples, seconds: options.seconds).run()
+        if runs("rules") {
+            try await RulePathBenchmark(rules: options.rules, samples: options.samples, seconds: options.seconds).run()
+        }
+        if runs("generated") {
+            try await GeneratedBodiesBenchmark(rules: options.benchRules, seconds: options.seconds).run()
+        }
+        if runs("memory") {
+            try await MemoryBenchmark(rules: options.rules, samples: options.samples, hooks: options.memoryHooks).run()
+        }
     }
 
     static func sampleFiles(in folder: String) throws -> [SampleFile] {

@@ -11,6 +11,9 @@ struct LuaHandle: ~Copyable {
     private let statelessCheckRef: Int32
     private var scriptRefs: [Int32] = []
     private var modules: [ModuleReuse] = []
+    /// The environment of the last run, when that run left it as it was made (no global set): the next run can use
+    /// it instead of a new one, as there is nothing in it to carry over.
+    private var untouchedEnvironmentRef: Int32?
 
     /// Whether a script's module is kept for later calls instead of running the script again (see `run`).
     private enum ModuleReuse {
@@ -211,9 +214,13 @@ struct LuaHandle: ~Copyable {
         defer { hr_clear_budget_hook(state) }
 
         // A fresh environment, installed as the chunk's _ENV (its first upvalue), so nothing carries over.
-        lua_rawgeti(state, hr_registry_index(), lua_Integer(newEnvironmentRef))
-        guard hr_pcall_traceback(state, 0, 1) == LUA_OK else {
-            throw LuaError(.memoryLimit, "could not build the rule environment: \(errorText(at: -1))")
+        if let untouchedEnvironmentRef {
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(untouchedEnvironmentRef))
+        } else {
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(newEnvironmentRef))
+            guard hr_pcall_traceback(state, 0, 1) == LUA_OK else {
+                throw LuaError(.memoryLimit, "could not build the rule environment: \(errorText(at: -1))")
+            }
         }
         lua_rawgeti(state, hr_registry_index(), lua_Integer(scriptRefs[index]))
         hr_insert(state, -2)
@@ -249,7 +256,34 @@ struct LuaHandle: ~Copyable {
                 throw LuaError(.unconvertibleResult, error.message, log: context.log.take())
             }
         }
+        keepEnvironmentIfUntouched(ofScriptAt: index)
         return LuaRun(values: values, log: context.log.take(), instructions: context.budget.instructionsUsed)
+    }
+
+    /// Keeps the run's environment for the next run when it still holds nothing but `_G` (itself); drops it otherwise.
+    private mutating func keepEnvironmentIfUntouched(ofScriptAt index: Int) {
+        guard lua_checkstack(state, 4) != 0 else { return }
+        lua_rawgeti(state, hr_registry_index(), lua_Integer(scriptRefs[index]))
+        _ = lua_getupvalue(state, -1, 1)
+        let environment = lua_absindex(state, -1)
+        var untouched = lua_type(state, environment) == LUA_TTABLE
+        var keys = 0
+        lua_pushnil(state)
+        while untouched, lua_next(state, environment) != 0 {
+            keys += 1
+            untouched = keys == 1 && lua_type(state, -2) == LUA_TSTRING && String(cString: lua_tolstring(state, -2, nil)) == "_G"
+                && lua_rawequal(state, -1, environment) != 0
+            hr_pop(state, untouched ? 1 : 2)
+        }
+        untouched = untouched && keys == 1
+        if untouched, untouchedEnvironmentRef == nil {
+            lua_pushvalue(state, environment)
+            untouchedEnvironmentRef = luaL_ref(state, hr_registry_index())
+        } else if !untouched, let ref = untouchedEnvironmentRef {
+            luaL_unref(state, hr_registry_index(), ref)
+            untouchedEnvironmentRef = nil
+        }
+        hr_pop(state, 2)
     }
 
     /// Asks the sandbox whether the module just made can be kept (see `run`). Runs trusted, bounded code with the

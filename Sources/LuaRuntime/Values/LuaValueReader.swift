@@ -112,7 +112,8 @@ struct LuaValueReader {
 
         // Lists come back from lua_next in order 1, 2, 3... almost always: those go straight into an array; any
         // other integer key sends the items to a dictionary, checked for gaps at the end.
-        var named: [String: LuaValue] = [:]
+        // Named fields are collected first and hashed once, into a dictionary of the right size (Lua keys are unique).
+        var named: [(String, LuaValue)] = []
         var items: [LuaValue] = []
         var indexed: [Int64: LuaValue] = [:]
         lua_pushnil(state)
@@ -122,7 +123,7 @@ struct LuaValueReader {
             case LUA_TSTRING:
                 let key = try readKeyString()
                 path.append(.key(key))
-                named[key] = try readValue(at: lua_absindex(state, -1))
+                named.append((key, try readValue(at: lua_absindex(state, -1))))
             case LUA_TNUMBER where lua_isinteger(state, -2) != 0:
                 let key = Int64(lua_tointegerx(state, -2, nil))
                 path.append(.index(key))
@@ -152,7 +153,7 @@ struct LuaValueReader {
         if named.isEmpty {
             return .array(indexed.isEmpty ? items : try sequence(from: indexed))
         }
-        return .table(named)
+        return .table(Dictionary(uniqueKeysWithValues: named))
     }
 
     private func readKeyString() throws(LuaError) -> String {

@@ -79,4 +79,24 @@ struct ModuleReuseTests {
             #expect(try rule.handle(.table([("n", .value(.integer(Int64(n))))])).values == [.integer(Int64(2 * n))])
         }
     }
+
+    @Test("an environment is reused only while no hook wrote to it")
+    func environmentReuse() throws {
+        var rule = try RuleHarness("""
+            return { handle = function(hook)
+              local before = seen
+              if hook.write then seen = hook.write end
+              return before
+            end }
+            """)
+        func run(writing value: LuaValue) throws -> LuaValue {
+            try rule.handle(.table([("write", .value(value))])).values.first ?? .nil
+        }
+        #expect(try run(writing: .nil) == .nil)
+        #expect(try run(writing: .nil) == .nil)
+        #expect(try run(writing: "first") == .nil)
+        #expect(try run(writing: .nil) == .nil)
+        #expect(try run(writing: "second") == .nil)
+        #expect(try run(writing: "third") == .nil)
+    }
 }
