@@ -36,17 +36,16 @@ struct RuleRunComparison {
         for _ in 0..<warmUp {
             for (hook, capture) in zip(hooks, captures) { _ = await engine.process(hook, subscription: capture.subscription) }
         }
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = ProcessCPUClock.seconds()
         var hookCount = 0, records = 0
-        while (clock.now - started).seconds < seconds {
+        while ProcessCPUClock.seconds() - started < seconds {
             for (hook, capture) in zip(hooks, captures) {
                 let outcome = await engine.process(hook, subscription: capture.subscription)
                 hookCount += 1
                 records += outcome.requests.count + outcome.ignored.count + outcome.errors.count
             }
         }
-        let ours = Rates(hooks: hookCount, records: records, seconds: (clock.now - started).seconds)
+        let ours = Rates(hooks: hookCount, records: records, seconds: ProcessCPUClock.seconds() - started)
         let reference = try ReferenceRun.rules(captures: captures, seconds: seconds)
         return Outcome(ours: ours, reference: reference.rates, lostIds: try compare(ourRequests, reference.requests))
     }

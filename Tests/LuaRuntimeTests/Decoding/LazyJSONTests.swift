@@ -118,4 +118,35 @@ struct LazyJSONTests {
         #expect(error?.kind == .memoryLimit)
         try rule.expectHealthy()
     }
+
+    @Test("members read from an object's bytes before it is built agree with the built table, and keep identity")
+    func memberLookups() throws {
+        let body = #"""
+            {"a": {"x": 1, "x": 2, "n": 5, "n": null, "s": "q\"uo\\te", "o": {"k": "v"}, "l": [1, 2], "t": true,
+                   "f": 1.5e3, "z": null},
+             "b": {"e\u0073c": 3, "plain": 4}, "d": {"v": 1}, "d": {"v": 2}, "big": {"id": 820982911946154508}}
+            """#
+        let values = try inspect(body, """
+            local o = body.a.o
+            o.added = "w"
+            return body.a.x, body.a.n, body.a.s, body.a.z == nil, body.a.missing == nil, body.a[1] == nil,
+              body.a.t, body.a.f, body.a.l[2], body.a.o == o, body.a.o.added, body.a.o.k,
+              body.b.plain, body.b.esc, body.d.v, body.big.id
+            """, lazily: true)
+        #expect(values == [
+            2, 5, "q\"uo\\te", true, true, true, true, 1500.0, 2, true, "w", "v", 4, 3, 2, .integer(820_982_911_946_154_508),
+        ])
+    }
+
+    @Test("a member read many times, or after its object was built, stays the same value")
+    func repeatedLookups() throws {
+        let values = try inspect(#"{"a": {"c": {"d": 1}, "e": "x"}}"#, """
+            local first = body.a.c
+            for _ = 1, 10 do assert(body.a.c == first and body.a.e == "x") end
+            local keys = 0
+            for _ in pairs(body.a) do keys = keys + 1 end
+            return body.a.c == first, keys, first.d
+            """, lazily: true)
+        #expect(values == [true, 2, 1])
+    }
 }
