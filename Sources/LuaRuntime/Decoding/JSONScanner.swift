@@ -18,6 +18,11 @@ extension JSONScanner {
         // Most values follow their ':' or ',' directly or after one space.
         if cursor < end, cursor.pointee > 0x20 { return }
         while cursor < end {
+            // Indentation of pretty-printed bodies, eight spaces at a time.
+            while end - cursor >= 8, UnsafeRawPointer(cursor).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 {
+                cursor += 8
+            }
+            guard cursor < end else { return }
             switch cursor.pointee {
             case 0x20, 0x0A, 0x0D, 0x09: cursor += 1
             default: return

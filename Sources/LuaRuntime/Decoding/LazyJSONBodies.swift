@@ -78,7 +78,7 @@ final class LazyJSONBodies {
         bodies.removeAll(keepingCapacity: true)
     }
 
-    /// Validates `bytes` and pushes the document: its outermost container built, everything inside it placeholders.
+    /// Validates `bytes` and pushes the document: a placeholder for its outermost object or array.
     func push(
         _ bytes: [UInt8], onto state: OpaquePointer, maxDepth: Int, memory: UnsafeMutablePointer<MemoryAccount>
     ) throws(BodyDecodingError) {
@@ -92,7 +92,7 @@ final class LazyJSONBodies {
             spareStructures.append(structure)
             throw error
         }
-        guard let outermost = structure.containers.first, metatableRef != nil, bodies.count < Self.maxBodies,
+        guard !structure.containers.isEmpty, metatableRef != nil, bodies.count < Self.maxBodies,
             lua_checkstack(state, 8) != 0
         else {
             // A scalar document (nothing to defer), or no room for another body in a tag: decode it eagerly.
@@ -103,14 +103,7 @@ final class LazyJSONBodies {
             }.get()
         }
         bodies.append(Body(bytes: bytes, structure: structure))
-        createTable(for: outermost, in: bytes, state: state, presizeLimit: .max, extraSlots: 0)
-        let base = lua_gettop(state) - 1
-        do {
-            try fill(body: bodies.count - 1, ordinal: 0, state: state, memory: memory)
-        } catch {
-            lua_settop(state, base)
-            throw error
-        }
+        pushPlaceholder(body: bodies.count - 1, ordinal: 0, state: state, handingOut: false)
     }
 
     /// Whether the value at `index` is a placeholder (of this run or an earlier one).

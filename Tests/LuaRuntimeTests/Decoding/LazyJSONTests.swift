@@ -149,4 +149,14 @@ struct LazyJSONTests {
             """, lazily: true)
         #expect(values == [true, 2, 1])
     }
+
+    @Test("runs of spaces (indentation, trailing padding) are skipped to the last byte, never past it", arguments: [
+        "{\n                \"a\": [1,\n                2]\n}" + String(repeating: " ", count: 16),
+        "[1]" + String(repeating: " ", count: 8), "[1]" + String(repeating: " ", count: 9), String(repeating: " ", count: 8),
+        "[" + String(repeating: " ", count: 8), "{\"a\":" + String(repeating: " ", count: 24),
+    ])
+    func whitespaceRuns(document: String) throws {
+        let (eager, lazy) = try bothWays(Array(document.utf8))
+        #expect(eager == lazy)
+    }
 }
