@@ -15,6 +15,11 @@ struct LuaHandle: ~Copyable {
     /// it instead of a new one, as there is nothing in it to carry over.
     private var untouchedEnvironmentRef: Int32?
 
+    /// Heap growth (percent) that triggers a minor collection. One hook's garbage is a large share of a state's small
+    /// heap (about 60 KiB), so Lua's default of 20 % collected after nearly every hook; 50 % measured a few percent
+    /// faster (40-60 % alike, 80 % and more slower again) and RSS stays flat over a million hooks.
+    private static let minorCollectionGrowth: Int32 = 50
+
     /// Whether a script's module is kept for later calls instead of running the script again (see `run`).
     private enum ModuleReuse {
         case unchecked, rerun
@@ -36,7 +41,7 @@ struct LuaHandle: ~Copyable {
             sandboxRefs = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
             // Every run leaves only short-lived garbage (its env, the hook's tables) on top of a large, long-lived
             // heap (libraries, compiled rules): the case generational collection is made for.
-            hr_gc_generational(state)
+            hr_gc_generational(state, Self.minorCollectionGrowth, 0)
         } catch {
             hr_closestate(state)
             memory.deallocate()
