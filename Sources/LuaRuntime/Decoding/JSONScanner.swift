@@ -31,6 +31,7 @@ extension JSONScanner {
     }
 
     /// After a member or element: true when a ',' says another follows, false when `closing` ends the container.
+    @inline(__always)
     mutating func continues(closedBy closing: UInt8) throws(BodyDecodingError) -> Bool {
         skipWhitespace()
         // Named only when it fails: building the name on every member showed in profiles.
@@ -50,12 +51,14 @@ extension JSONScanner {
     }
 
     /// Checks that an object member's name (a string) starts at the cursor.
+    @inline(__always)
     func expectMemberName() throws(BodyDecodingError) {
         guard cursor < end else { throw failure("unexpected end of input in an object") }
         guard cursor.pointee == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
     }
 
     /// Steps over the ':' after a member name and the whitespace around it.
+    @inline(__always)
     mutating func expectColon() throws(BodyDecodingError) {
         skipWhitespace()
         guard cursor < end, cursor.pointee == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
@@ -63,6 +66,7 @@ extension JSONScanner {
         skipWhitespace()
     }
 
+    @inline(__always)
     mutating func expectLiteral(_ literal: StaticString) throws(BodyDecodingError) {
         let count = literal.utf8CodeUnitCount
         guard end - cursor >= count, memcmp(cursor, literal.utf8Start, count) == 0 else {

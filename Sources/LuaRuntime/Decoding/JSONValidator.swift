@@ -77,6 +77,7 @@ struct JSONValidator: JSONScanner {
         structure.containers[ordinal].next = structure.containers.count
     }
 
+    @inline(__always)
     private mutating func validateMember(depth: Int) throws(BodyDecodingError) {
         try expectMemberName()
         try validateString()
@@ -85,6 +86,7 @@ struct JSONValidator: JSONScanner {
     }
 
     /// The decoder's number grammar, without computing the value.
+    @inline(__always)
     private mutating func validateNumber() throws(BodyDecodingError) {
         if cursor.pointee == UInt8(ascii: "-") { cursor += 1 }
         guard cursor < end, isDigit(cursor.pointee) else { throw failure("expected a digit") }
