@@ -15,17 +15,18 @@ enum HookInput {
             ("integration", .value(.string(hook.integration))),
             ("subscription", .value(.string(hook.subscription))),
             ("headers", .strings(hook.headers.normalizedFields)),
-            ("query", .value(.table(hook.query.mapValues(LuaValue.string)))),
+            ("query", .strings(hook.query.map { (name: $0.key, value: $0.value) })),
             ("raw", .bytes(hook.body)),
             ("body", body),
         ]))
     }
 
     static func subscription(_ subscription: Subscription) -> LuaInput {
-        .named("subscription", .value(.table([
-            "id": .string(subscription.id),
-            "integration": .string(subscription.integration),
-            "presets": .table(subscription.presets),
-        ])))
+        // Fields in a list rather than a dictionary: nothing to hash on every hook.
+        .named("subscription", .table([
+            ("id", .value(.string(subscription.id))),
+            ("integration", .value(.string(subscription.integration))),
+            ("presets", .value(.table(subscription.presets))),
+        ]))
     }
 }
