@@ -16,13 +16,13 @@ struct MemoryBenchmark {
     func run() async throws {
         print("\nMemory")
         let book = try RuleBook.load(folder: rules)
-        for (integration, rule) in book.rules.sorted(by: { $0.key < $1.key }) {
+        for rule in book.rules.values.sorted(by: { $0.integration < $1.integration }) {
             var state = try LuaState(limits: rule.limits, libraries: RuleBook.libraries)
             _ = try state.load(rule.script)
             print("  Lua state with \(rule.script.name) loaded: \(kilobytes(state.memoryInUse)) (allocator count)")
         }
         try statesInRSS(book: book)
-        try await rssOverHooks(book: book)
+        try await rssOverHooks()
     }
 
     /// Resident memory added by `statesForRSS` states of one rule, per state: Lua's heap plus malloc and Swift overhead.
@@ -40,7 +40,7 @@ struct MemoryBenchmark {
         }
     }
 
-    private func rssOverHooks(book: RuleBook) async throws {
+    private func rssOverHooks() async throws {
         let comparison = try RulePathBenchmark(rules: rules, samples: samples, seconds: 0).comparison
         let hooks = comparison.captures.map { ($0.capture.hook(subscription: $0.subscription), $0.subscription) }
         let clock = ContinuousClock()

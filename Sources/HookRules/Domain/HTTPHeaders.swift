@@ -12,8 +12,11 @@ public struct HTTPHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
     }
 
     public subscript(name: String) -> String? {
-        let values = fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
-        return values.isEmpty ? nil : values.joined(separator: ", ")
+        var joined: String?
+        for field in fields where field.name.caseInsensitiveEquals(name) {
+            joined = joined.map { "\($0), \(field.value)" } ?? field.value
+        }
+        return joined
     }
 
     public mutating func add(_ name: String, _ value: String) {

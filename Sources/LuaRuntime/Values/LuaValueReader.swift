@@ -85,17 +85,18 @@ struct LuaValueReader {
     }
 
     private mutating func readTable(at index: Int32) throws(LuaError) -> LuaValue {
-        if let lazyBodies, let memory, lazyBodies.isPlaceholder(at: index, in: state) {
+        if lua_getmetatable(state, index) != 0 {
+            // Only a placeholder of a lazily decoded body may have one; it is built and read like any table.
+            hr_pop(state, 1)
+            guard let lazyBodies, let memory, lazyBodies.isPlaceholder(at: index, in: state) else {
+                throw failure("is a table with a metatable; return plain tables")
+            }
             let outcome = Result { () throws(BodyDecodingError) in
                 try lazyBodies.build(tableAt: index, in: state, memory: memory)
             }
             guard case .success(.built) = outcome else {
                 throw failure("is part of a hook body that could not be built")
             }
-        }
-        if lua_getmetatable(state, index) != 0 {
-            hr_pop(state, 1)
-            throw failure("is a table with a metatable; return plain tables")
         }
         guard path.count <= Self.maxDepth else {
             throw failure("is nested deeper than \(Self.maxDepth) tables")
