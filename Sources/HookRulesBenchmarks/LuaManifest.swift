@@ -3,7 +3,7 @@ import LuaRuntime
 
 /// The captures as a Lua table literal, for the plain-Lua reference to `dofile`.
 struct LuaManifest {
-    let captures: [RulePathBenchmark.Capture]
+    let captures: [RuleRunComparison.Capture]
 
     var source: String {
         var lines = ["return {"]

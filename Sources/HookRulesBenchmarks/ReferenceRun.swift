@@ -31,7 +31,7 @@ extension ReferenceRun {
 
     /// Runs the plain-Lua rule reference on the same captures: writes the rule API source and a manifest to a
     /// scratch folder, then reads back the requests of one pass and the timed totals.
-    static func rules(captures: [RulePathBenchmark.Capture], seconds: Double) throws -> RuleResult {
+    static func rules(captures: [RuleRunComparison.Capture], seconds: Double) throws -> RuleResult {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hookrules-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -32,7 +32,9 @@ static inline int hr_gc_count_bytes(lua_State *L) {
     return lua_gc(L, LUA_GCCOUNT, 0) * 1024 + lua_gc(L, LUA_GCCOUNTB, 0);
 }
 static inline void hr_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT, 0); }
-static inline void hr_gc_generational(lua_State *L) { lua_gc(L, LUA_GCGEN, 0, 0); }
+static inline void hr_gc_generational(lua_State *L, int minormul, int majormul) {
+    lua_gc(L, LUA_GCGEN, minormul, majormul);
+}
 
 // MARK: - Swift functions callable from Lua
 

@@ -12,8 +12,11 @@ public struct HTTPHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
     }
 
     public subscript(name: String) -> String? {
-        let values = fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value)
-        return values.isEmpty ? nil : values.joined(separator: ", ")
+        var joined: String?
+        for field in fields where field.name.caseInsensitiveEquals(name) {
+            joined = joined.map { "\($0), \(field.value)" } ?? field.value
+        }
+        return joined
     }
 
     public mutating func add(_ name: String, _ value: String) {
@@ -23,11 +26,21 @@ public struct HTTPHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
     /// Lower-cased names → values, the form rules see.
     public var normalized: [String: String] {
         var result: [String: String] = [:]
+        result.reserveCapacity(fields.count)
         for (name, value) in fields {
-            let key = name.lowercased()
+            let key = name.lowercasedHeaderName
             result[key] = result[key].map { "\($0), \(value)" } ?? value
         }
         return result
+    }
+
+    /// `normalized` as pairs in arrival order when no name repeats (the usual case), without building a dictionary.
+    public var normalizedFields: [(name: String, value: String)] {
+        let lowered = fields.map { (name: $0.name.lowercasedHeaderName, value: $0.value) }
+        for index in lowered.indices.dropFirst() where lowered[..<index].contains(where: { $0.name == lowered[index].name }) {
+            return normalized.map { (name: $0.key, value: $0.value) }
+        }
+        return lowered
     }
 
     public func makeIterator() -> some IteratorProtocol<(name: String, value: String)> {
@@ -48,6 +61,20 @@ public struct HTTPHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
 
 extension String {
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && lowercased() == other.lowercased()
+        guard utf8.count == other.utf8.count else { return false }
+        if isASCII, other.isASCII {
+            return utf8.elementsEqual(other.utf8) { $0 | ($0 &- 0x41 < 26 ? 0x20 : 0) == $1 | ($1 &- 0x41 < 26 ? 0x20 : 0) }
+        }
+        return lowercased() == other.lowercased()
     }
+
+    /// A header name lower-cased: names are ASCII tokens, which need no Unicode case mapping (and usually arrive in
+    /// lower case already, which costs no copy).
+    var lowercasedHeaderName: String {
+        guard isASCII else { return lowercased() }
+        guard utf8.contains(where: { $0 &- 0x41 < 26 }) else { return self }
+        return String(decoding: utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    private var isASCII: Bool { utf8.allSatisfy { $0 < 0x80 } }
 }

@@ -6,7 +6,7 @@ enum HookInput {
     static func hook(_ hook: Hook) -> LuaInput {
         let body: LuaInput
         switch hook.bodyFormat {
-        case .json: body = .json(hook.body)
+        case .json: body = .lazyJSON(hook.body)
         case .form: body = .form(hook.body)
         case .none: body = .value(.nil)
         }
@@ -14,18 +14,19 @@ enum HookInput {
             ("id", .value(.string(hook.id))),
             ("integration", .value(.string(hook.integration))),
             ("subscription", .value(.string(hook.subscription))),
-            ("headers", .value(.table(hook.headers.normalized.mapValues(LuaValue.string)))),
-            ("query", .value(.table(hook.query.mapValues(LuaValue.string)))),
+            ("headers", .strings(hook.headers.normalizedFields)),
+            ("query", .strings(hook.query.map { (name: $0.key, value: $0.value) })),
             ("raw", .bytes(hook.body)),
             ("body", body),
         ]))
     }
 
     static func subscription(_ subscription: Subscription) -> LuaInput {
-        .named("subscription", .value(.table([
-            "id": .string(subscription.id),
-            "integration": .string(subscription.integration),
-            "presets": .table(subscription.presets),
-        ])))
+        // Fields in a list rather than a dictionary: nothing to hash on every hook.
+        .named("subscription", .table([
+            ("id", .value(.string(subscription.id))),
+            ("integration", .value(.string(subscription.integration))),
+            ("presets", .value(.table(subscription.presets))),
+        ]))
     }
 }

@@ -52,7 +52,9 @@ struct RequestValidator {
             RuleFailure(record: record, message: message, location: location)
         }
         guard let text = entry["scope"]?.stringValue else { throw failure("a request has no scope") }
-        guard var scope = Scope(text) else { throw failure("\"\(text)\" is not a scope such as \"product/updated\"") }
+        guard var scope = rule.catalog.scope(named: text) ?? Scope(text) else {
+            throw failure("\"\(text)\" is not a scope such as \"product/updated\"")
+        }
         guard rule.catalog.contains(scope) else {
             throw failure("scope \(scope) is not declared in the scopes of \(rule.script.name)")
         }

@@ -19,9 +19,9 @@ enum RuleLanguage {
     local source_of = setmetatable({}, { __mode = "k" })
     -- Where a step made by this library (by_prefix) was written in the rule file, for traces.
     local defined_at = setmetatable({}, { __mode = "k" })
-    -- Extractors hold no per-run state, so one per path or header serves every run of the state: the rule chunk
-    -- re-runs on every hook, and making them anew each time cost more than the rest of the chunk. Bounded, so a
-    -- rule building paths in a loop cannot grow the state without end.
+    -- Extractors hold no per-run state, so one per path or header serves every run of the state: a rule file whose
+    -- module the host cannot keep re-runs on every hook, and making them anew each time cost more than the rest of
+    -- the chunk. Bounded, so a rule building paths in a loop cannot grow the state without end.
     local field_extractors, header_extractors, cached_count = {}, {}, 0
     local function remember(cache, key, extractor)
       if cached_count < 4096 then
@@ -266,7 +266,8 @@ enum RuleLanguage {
 
     -- A rule file's result: the module the host calls. Only two small closures per run; the work is done by the
     -- library functions above. The spec is checked when the host loads the rule (describe), and a rule file
-    -- builds the same spec on every run.
+    -- builds the same spec whenever it runs again. Closures made here keep only the spec, which the host's
+    -- is_stateless check searches before it keeps the module between hooks.
     function api.rule(spec)
       return {
         handle = function(hook, subscription) return handle(spec, hook, subscription) end,

@@ -63,10 +63,6 @@ extension JSONLuaDecoder {
         }
     }
 
-    private func isDigit(_ byte: UInt8) -> Bool {
-        byte &- UInt8(ascii: "0") < 10
-    }
-
     private func pushLiteral(from literalStart: UnsafePointer<UInt8>) {
         lua_pushlstring(state, UnsafeRawPointer(literalStart).assumingMemoryBound(to: CChar.self), cursor - literalStart)
     }

@@ -133,28 +133,4 @@ extension JSONLuaDecoder {
             scratch.append(UInt8(0x80 | scalar & 0x3F))
         }
     }
-
-    /// Steps over one UTF-8 encoded character of two to four bytes, rejecting what RFC 3629 forbids: overlong forms,
-    /// UTF-16 surrogates, code points above U+10FFFF and truncated sequences.
-    private mutating func skipMultibyteCharacter() throws(BodyDecodingError) {
-        let lead = cursor.pointee
-        let length: Int
-        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
-        default: throw failure("invalid UTF-8 byte \(describe(lead))")
-        }
-        guard end - cursor >= length else { throw failure("truncated UTF-8 sequence") }
-        guard secondRange.contains(cursor[1]) else { throw failure("invalid UTF-8 sequence", at: cursor + 1) }
-        for offset in 2..<length where !(0x80...0xBF).contains(cursor[offset]) {
-            throw failure("invalid UTF-8 sequence", at: cursor + offset)
-        }
-        cursor += length
-    }
 }

@@ -22,7 +22,7 @@ import CLuaShim
 ///
 /// Runs while the memory account lets the host allocate without failure (see ``MemoryAccount``) and checks the limit
 /// itself. Only non-raising Lua calls are used: `lua_rawset`/`lua_rawseti`, never metamethod-invoking setters.
-struct JSONLuaDecoder {
+struct JSONLuaDecoder: JSONScanner {
     let state: OpaquePointer
     let start: UnsafePointer<UInt8>
     let end: UnsafePointer<UInt8>
@@ -70,7 +70,7 @@ struct JSONLuaDecoder {
 
     // MARK: Values
 
-    private mutating func decodeValue(depth: Int) throws(BodyDecodingError) {
+    mutating func decodeValue(depth: Int) throws(BodyDecodingError) {
         guard cursor < end else { throw failure("unexpected end of input") }
         switch cursor.pointee {
         case UInt8(ascii: "{"): try decodeObject(depth: depth + 1)
@@ -106,13 +106,9 @@ struct JSONLuaDecoder {
             return
         }
         while true {
-            guard cursor < end else { throw failure("unexpected end of input in an object") }
-            guard cursor.pointee == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
+            try expectMemberName()
             try decodeString()
-            skipWhitespace()
-            guard cursor < end, cursor.pointee == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
-            cursor += 1
-            skipWhitespace()
+            try expectColon()
             if cursor < end, cursor.pointee == UInt8(ascii: "n") {
                 try expectLiteral("null")
                 hr_pop(state, 1)  // a null member is left out: absent reads as nil
@@ -120,7 +116,7 @@ struct JSONLuaDecoder {
                 try decodeValue(depth: depth)
                 lua_rawset(state, -3)
             }
-            guard try continues(closedBy: UInt8(ascii: "}"), in: "an object") else { return }
+            guard try continues(closedBy: UInt8(ascii: "}")) else { return }
         }
     }
 
@@ -138,24 +134,7 @@ struct JSONLuaDecoder {
             try decodeValue(depth: depth)
             lua_rawseti(state, -2, index)
             index += 1
-            guard try continues(closedBy: UInt8(ascii: "]"), in: "an array") else { return }
-        }
-    }
-
-    /// After a member or element: true when a ',' says another follows, false when `closing` ends the container.
-    private mutating func continues(closedBy closing: UInt8, in container: String) throws(BodyDecodingError) -> Bool {
-        skipWhitespace()
-        guard cursor < end else { throw failure("unexpected end of input in \(container)") }
-        switch cursor.pointee {
-        case UInt8(ascii: ","):
-            cursor += 1
-            skipWhitespace()
-            return true
-        case closing:
-            cursor += 1
-            return false
-        default:
-            throw failure("expected ',' or '\(Character(Unicode.Scalar(closing)))' in \(container)")
+            guard try continues(closedBy: UInt8(ascii: "]")) else { return }
         }
     }
 
@@ -165,37 +144,12 @@ struct JSONLuaDecoder {
         guard lua_checkstack(state, 4) != 0 else { throw failure("the Lua stack is full") }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(BodyDecodingError) {
-        let count = literal.utf8CodeUnitCount
-        guard end - cursor >= count, memcmp(cursor, literal.utf8Start, count) == 0 else {
-            throw failure("invalid literal (expected \(literal))")
-        }
-        cursor += count
-    }
-
     // MARK: Helpers
-
-    mutating func skipWhitespace() {
-        while cursor < end {
-            switch cursor.pointee {
-            case 0x20, 0x0A, 0x0D, 0x09: cursor += 1
-            default: return
-            }
-        }
-    }
 
     mutating func checkMemory() throws(BodyDecodingError) {
         valuesSinceMemoryCheck = 0
         if memory.pointee.isOverLimit {
             throw failure("the decoded body needs more memory than the rule's limit (\(memory.pointee.limit) bytes)")
         }
-    }
-
-    func failure(_ reason: String, at position: UnsafePointer<UInt8>? = nil) -> BodyDecodingError {
-        BodyDecodingError(.json, offset: (position ?? cursor) - start, reason: reason)
-    }
-
-    func describe(_ byte: UInt8) -> String {
-        (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16, uppercase: true))"
     }
 }

@@ -9,9 +9,11 @@ enum SandboxSource {
     static let chunkName = "=hookrules.sandbox"
 
     static let text = #"""
-    local host_log, json_decode, json_null, max_subject, max_pattern, host_libraries = ...
+    local host_log, json_decode, json_null, max_subject, max_pattern, lazy_index, lazy_length, lazy_build,
+      host_libraries = ...
 
     local error, next, type, select, tostring, rawget, rawset = error, next, type, select, tostring, rawget, rawset
+    local rawlen, getmetatable, debug_getmetatable = rawlen, getmetatable, debug.getmetatable
     local setmetatable, pcall, table_pack, table_unpack, table_concat =
       setmetatable, pcall, table.pack, table.unpack, table.concat
 
@@ -42,12 +44,38 @@ enum SandboxSource {
     string_meta.__index = safe_string
     string_meta.__metatable = false
 
+    -- A lazily decoded body's objects and arrays start as empty placeholders with this metatable; the first touch
+    -- builds one in place and removes the metatable (the host's LazyJSONBodies). Reads, length and pairs go through
+    -- these metamethods; the raw functions below build a placeholder first, so a rule never sees one half-made.
+    local lazy_meta = {
+      __index = lazy_index,
+      __len = lazy_length,
+      __newindex = function(t, key, value)
+        lazy_build(t)
+        t[key] = value
+      end,
+      __pairs = function(t)
+        lazy_build(t)
+        return next, t, nil
+      end,
+      __metatable = false,
+    }
+    local function built(t)
+      if debug_getmetatable(t) == lazy_meta then lazy_build(t) end
+      return t
+    end
+
+    local function safe_next(t, key) return next(built(t), key) end
+    local function safe_rawget(t, key) return rawget(built(t), key) end
+    local function safe_rawlen(t) return rawlen(built(t)) end
+    local function safe_getmetatable(t) return getmetatable(built(t)) end
+
     local function safe_setmetatable(t, meta)
       -- Finalizers run with hooks off: a looping __gc could never be stopped.
       if type(meta) == "table" and rawget(meta, "__gc") ~= nil then
         error("setmetatable: __gc metamethods are not allowed in rules", 2)
       end
-      local ok, result = pcall(setmetatable, t, meta)
+      local ok, result = pcall(setmetatable, built(t), meta)
       if not ok then error(result, 2) end -- reported at the rule's line
       return result
     end
@@ -83,12 +111,13 @@ enum SandboxSource {
 
     local function safe_rawset(t, key, value)
       if read_only[t] then error("rawset: libraries are read-only", 2) end
-      return rawset(t, key, value)
+      return rawset(built(t), key, value)
     end
 
     local shared = {
-      assert = assert, error = error, getmetatable = getmetatable, ipairs = ipairs, next = next, pairs = pairs,
-      pcall = pcall, print = safe_print, rawequal = rawequal, rawget = rawget, rawlen = rawlen, rawset = safe_rawset,
+      assert = assert, error = error, getmetatable = safe_getmetatable, ipairs = ipairs, next = safe_next,
+      pairs = pairs, pcall = pcall, print = safe_print, rawequal = rawequal, rawget = safe_rawget, rawlen = safe_rawlen,
+      rawset = safe_rawset,
       select = select, setmetatable = safe_setmetatable, tonumber = tonumber, tostring = tostring, type = type,
       xpcall = safe_xpcall, _VERSION = _VERSION,
       string = view(safe_string, "string"), table = view(table, "table"), math = view(math, "math"),
@@ -109,10 +138,56 @@ enum SandboxSource {
     -- Hidden (__metatable), so no rule can reach the shared table behind its globals.
     local environment_meta = { __index = shared, __metatable = false }
 
+    -- Whether a rule file's module can serve every later hook of this state without the file running again: true
+    -- only when nothing reachable from the module can carry a value from one hook to the next once each hook gets
+    -- its own fresh _ENV. The chunk must have set no globals, and every function of the rule file reachable from the
+    -- module may have no upvalue but the file's _ENV, which the host replaces per hook (a local the file keeps in an
+    -- upvalue, a coroutine, userdata or a table with a metatable all say no). Library functions keep no per-hook
+    -- state by contract, so only the tables their closures hold (a rule's spec, an extractor's path) are searched.
+    -- Gives up (no) after a bounded number of values, so a huge module costs little.
+    local getinfo, getupvalue, upvalueid = debug.getinfo, debug.getupvalue, debug.upvalueid
+    local max_visits = 10000
+    local function is_stateless(module, chunk, chunk_env)
+      for key, value in next, chunk_env do
+        if key ~= "_G" or value ~= chunk_env then return false end
+      end
+      local env_id, seen, visits = upvalueid(chunk, 1), {}, 0
+      local function walk(value, held_by_library)
+        local kind = type(value)
+        if kind == "thread" or kind == "userdata" then return false end
+        if kind ~= "table" and kind ~= "function" then return true end
+        if seen[value] then return true end
+        seen[value] = true
+        visits = visits + 1
+        if visits > max_visits then return false end
+        if kind == "table" then
+          if debug_getmetatable(value) ~= nil then return false end
+          for key, item in next, value do
+            if not walk(key) or not walk(item) then return false end
+          end
+          return true
+        end
+        local info = getinfo(value, "Su")
+        local trusted = info.what == "C" or info.source:sub(1, 1) ~= "@"
+        if trusted and held_by_library then return true end
+        if info.what == "C" then return info.nups == 0 end
+        for index = 1, info.nups do
+          if trusted then
+            local _, upvalue = getupvalue(value, index)
+            if not walk(upvalue, true) then return false end
+          elseif upvalueid(value, index) ~= env_id then
+            return false
+          end
+        end
+        return true
+      end
+      return walk(module)
+    end
+
     return function()
       local env = setmetatable({}, environment_meta)
       env._G = env
       return env
-    end
+    end, lazy_meta, is_stateless
     """#
 }

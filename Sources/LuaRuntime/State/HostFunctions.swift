@@ -7,9 +7,11 @@ final class HostContext {
     let budget: ExecutionBudget
     let jsonDepth: Int
     var log: RunLog
+    let lazyBodies: LazyJSONBodies
 
     init(limits: LuaLimits, memory: UnsafeMutablePointer<MemoryAccount>) {
         self.memory = memory
+        lazyBodies = LazyJSONBodies()
         budget = ExecutionBudget(limits: limits, memory: memory)
         jsonDepth = limits.jsonDepth
         log = RunLog(maxLines: limits.logLines, maxBytes: limits.logBytes)
@@ -30,7 +32,7 @@ final class HostContext {
 }
 
 /// Pushes "where: message" for the shim to raise: positioned at the rule's line, like `error(message, 2)`.
-private func pushError(_ state: OpaquePointer, _ message: String) -> Int32 {
+func pushError(_ state: OpaquePointer, _ message: String) -> Int32 {
     luaL_where(state, 1)
     var message = message
     message.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }

@@ -1,16 +1,23 @@
 /// A value the host hands to a rule. Bodies stay bytes until they are decoded straight into Lua tables: there is no
 /// intermediate Swift tree on the hot path.
-public indirect enum LuaInput: Sendable {
+public enum LuaInput: Sendable {
     case value(LuaValue)
     /// A Lua string holding exactly these bytes (a raw body, a header that may not be UTF-8).
     case bytes([UInt8])
     /// A JSON document, decoded into Lua tables (see `JSONLuaDecoder` for the exact rules).
     case json([UInt8])
+    /// A JSON document decoded lazily: checked whole before the rule runs (refused exactly as `.json` would be),
+    /// then each object or array is built the first time the rule touches it. What the rule sees is the same as with
+    /// `.json`; only the parts it never reads are never built.
+    case lazyJSON([UInt8])
     /// An `application/x-www-form-urlencoded` body, decoded into a table of strings.
     case form([UInt8])
+    /// A table of strings (`name = value`, in this order; a repeated name keeps its last value), without the
+    /// dictionary a `.value(.table(...))` needs.
+    case strings([(name: String, value: String)])
     /// A table with these fields, in this order.
     case table([(String, LuaInput)])
     /// The same input, called `name` in error messages (`hook.body: invalid JSON at byte 9`) instead of by its
     /// position among the arguments.
-    case named(String, LuaInput)
+    indirect case named(String, LuaInput)
 }

@@ -7,6 +7,7 @@ struct LuaInputWriter {
     let state: OpaquePointer
     let memory: UnsafeMutablePointer<MemoryAccount>
     let jsonDepth: Int
+    let lazyBodies: LazyJSONBodies
 
     func push(_ input: LuaInput, name: String) throws(LuaError) {
         guard lua_checkstack(state, 4) != 0 else {
@@ -29,6 +30,14 @@ struct LuaInputWriter {
                 try checkMemory(name)
                 throw LuaError(.invalidInput, "\(name): \(error)")
             }
+        case .lazyJSON(let bytes):
+            let result = Result { () throws(BodyDecodingError) in
+                try lazyBodies.push(bytes, onto: state, maxDepth: jsonDepth, memory: memory)
+            }
+            if case .failure(let error) = result {
+                try checkMemory(name)
+                throw LuaError(.invalidInput, "\(name): \(error)")
+            }
         case .form(let bytes):
             let result = bytes.withUnsafeBytes { buffer in
                 Result { () throws(BodyDecodingError) in try FormLuaDecoder.push(buffer, onto: state, memory: memory) }
@@ -36,6 +45,13 @@ struct LuaInputWriter {
             if case .failure(let error) = result {
                 try checkMemory(name)
                 throw LuaError(.invalidInput, "\(name): \(error)")
+            }
+        case .strings(let fields):
+            lua_createtable(state, 0, Int32(clamping: fields.count))
+            for (key, value) in fields {
+                pushString(key)
+                pushString(value)
+                lua_rawset(state, -3)
             }
         case .table(let fields):
             lua_createtable(state, 0, Int32(clamping: fields.count))

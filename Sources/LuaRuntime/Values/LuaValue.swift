@@ -3,7 +3,7 @@
 ///
 /// A Lua table becomes `.array` when its keys are exactly `1...n` (n ≥ 1), `.table` when every key is a string, and
 /// `.table([:])` when it is empty. JSON's `null` sentinel (`json.null`) becomes `.nil`.
-public indirect enum LuaValue: Sendable, Hashable {
+public enum LuaValue: Sendable, Hashable {
     case `nil`
     case boolean(Bool)
     case integer(Int64)

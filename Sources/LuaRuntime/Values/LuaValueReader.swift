@@ -32,8 +32,14 @@ struct LuaValueReader {
         }
     }
 
-    init(state: OpaquePointer) {
+    /// Placeholders of a lazily decoded body are built when reached, so they read like any table.
+    private let lazyBodies: LazyJSONBodies?
+    private let memory: UnsafeMutablePointer<MemoryAccount>?
+
+    init(state: OpaquePointer, lazyBodies: LazyJSONBodies? = nil, memory: UnsafeMutablePointer<MemoryAccount>? = nil) {
         self.state = state
+        self.lazyBodies = lazyBodies
+        self.memory = memory
     }
 
     mutating func read(at index: Int32, name: String) throws(LuaError) -> LuaValue {
@@ -72,7 +78,7 @@ struct LuaValueReader {
         var length = 0
         let bytes = lua_tolstring(state, index, &length)
         let buffer = UnsafeRawBufferPointer(start: bytes, count: length)
-        guard let text = String(validating: buffer, as: UTF8.self) else {
+        guard let text = String(validatingLuaBytes: buffer) else {
             throw failure("is a string that is not valid UTF-8")
         }
         return text
@@ -80,8 +86,17 @@ struct LuaValueReader {
 
     private mutating func readTable(at index: Int32) throws(LuaError) -> LuaValue {
         if lua_getmetatable(state, index) != 0 {
+            // Only a placeholder of a lazily decoded body may have one; it is built and read like any table.
             hr_pop(state, 1)
-            throw failure("is a table with a metatable; return plain tables")
+            guard let lazyBodies, let memory, lazyBodies.isPlaceholder(at: index, in: state) else {
+                throw failure("is a table with a metatable; return plain tables")
+            }
+            let outcome = Result { () throws(BodyDecodingError) in
+                try lazyBodies.build(tableAt: index, in: state, memory: memory)
+            }
+            guard case .success(.built) = outcome else {
+                throw failure("is part of a hook body that could not be built")
+            }
         }
         guard path.count <= Self.maxDepth else {
             throw failure("is nested deeper than \(Self.maxDepth) tables")
@@ -98,7 +113,8 @@ struct LuaValueReader {
 
         // Lists come back from lua_next in order 1, 2, 3... almost always: those go straight into an array; any
         // other integer key sends the items to a dictionary, checked for gaps at the end.
-        var named: [String: LuaValue] = [:]
+        // Named fields are collected first and hashed once, into a dictionary of the right size (Lua keys are unique).
+        var named: [(String, LuaValue)] = []
         var items: [LuaValue] = []
         var indexed: [Int64: LuaValue] = [:]
         lua_pushnil(state)
@@ -108,7 +124,7 @@ struct LuaValueReader {
             case LUA_TSTRING:
                 let key = try readKeyString()
                 path.append(.key(key))
-                named[key] = try readValue(at: lua_absindex(state, -1))
+                named.append((key, try readValue(at: lua_absindex(state, -1))))
             case LUA_TNUMBER where lua_isinteger(state, -2) != 0:
                 let key = Int64(lua_tointegerx(state, -2, nil))
                 path.append(.index(key))
@@ -138,7 +154,7 @@ struct LuaValueReader {
         if named.isEmpty {
             return .array(indexed.isEmpty ? items : try sequence(from: indexed))
         }
-        return .table(named)
+        return .table(Dictionary(uniqueKeysWithValues: named))
     }
 
     private func readKeyString() throws(LuaError) -> String {

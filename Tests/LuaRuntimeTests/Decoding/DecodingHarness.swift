@@ -4,8 +4,11 @@ import Testing
 /// Decodes bodies through a real state, the way hooks are decoded, and hands back what the rule sees.
 struct DecodingHarness: ~Copyable {
     var rule: RuleHarness
+    /// Bodies go in as `.lazyJSON` (as hooks' bodies do) instead of `.json`; reading the result builds everything.
+    let lazily: Bool
 
-    init(limits: LuaLimits = LuaLimits()) throws {
+    init(limits: LuaLimits = LuaLimits(), lazily: Bool = false) throws {
+        self.lazily = lazily
         rule = try RuleHarness("""
             return {
               handle = function(value) return value end,
@@ -18,7 +21,7 @@ struct DecodingHarness: ~Copyable {
     }
 
     mutating func decode(_ bytes: [UInt8]) throws -> LuaValue {
-        try rule.handle(.json(bytes)).values.first ?? .nil
+        try rule.handle(lazily ? .lazyJSON(bytes) : .json(bytes)).values.first ?? .nil
     }
 
     /// The byte offset the decoder reported for a document it refused.
@@ -34,8 +37,9 @@ struct DecodingHarness: ~Copyable {
     }
 }
 
-/// Runs Lua against a decoded body: `source` is the body of a function of `body`.
-func inspect(_ json: String, _ source: String) throws -> [LuaValue] {
+/// Runs Lua against a decoded body (eagerly or lazily decoded): `source` is the body of a function of `body`.
+func inspect(_ json: String, _ source: String, lazily: Bool = false) throws -> [LuaValue] {
     var rule = try RuleHarness("return { handle = function(body) \(source) end }")
-    return try rule.handle(.json(Array(json.utf8))).values
+    let bytes = Array(json.utf8)
+    return try rule.handle(lazily ? .lazyJSON(bytes) : .json(bytes)).values
 }

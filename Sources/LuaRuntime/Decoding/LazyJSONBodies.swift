@@ -1,0 +1,292 @@
+import CLua
+import CLuaShim
+
+/// The JSON bodies of the current run that are decoded lazily: validated whole before the rule runs (an invalid body
+/// is refused exactly as when decoding eagerly), then built one object or array at a time, the first time the rule
+/// touches it. Rules read a few fields of bodies of kilobytes; the rest is never built. The first few reads of a
+/// member of an object placeholder do not even build the object: the member is found by scanning the object's
+/// bytes (see `lookUp`), and only its value is pushed.
+///
+/// A container not built yet is a *placeholder*: an empty table with the sandbox's lazy metatable, holding under a
+/// private key (a light userdata only the host can make) which run, body and container it stands for. Building it
+/// removes the key and the metatable and fills the table itself, so from then on it is an ordinary table, identical
+/// to an eagerly decoded one. Rules never see the key: every raw access (`next`, `rawget`, `rawlen`, `rawset`) and
+/// every metamethod builds a placeholder first. A placeholder of an earlier run refuses to build.
+final class LazyJSONBodies {
+    private struct Body {
+        let bytes: [UInt8]
+        let structure: JSONStructure
+    }
+
+    /// What a placeholder's tag says: run (20 bits), member lookups so far (3 bits), body (8 bits), ordinal (32 bits).
+    private struct Tag {
+        var run: Int64
+        var lookups: Int
+        var body: Int
+        var ordinal: Int
+
+        init(run: Int64, lookups: Int = 0, body: Int, ordinal: Int) {
+            (self.run, self.lookups, self.body, self.ordinal) = (run, lookups, body, ordinal)
+        }
+
+        init(_ value: Int64) {
+            run = value >> 43
+            lookups = Int(value >> 40 & 0x7)
+            body = Int(value >> 32 & 0xFF)
+            ordinal = Int(value & 0xFFFF_FFFF)
+        }
+
+        var value: Int64 { run << 43 | Int64(lookups) << 40 | Int64(body) << 32 | Int64(ordinal) }
+    }
+
+    /// Tables bigger than this start small and grow as they are filled: an untouched placeholder should cost little.
+    private static let presizeLimit = 32
+    private static let maxBodies = 255
+    /// Member reads answered by scanning before an object is built: a rule reading more of an object than this is
+    /// better served by the table.
+    private static let maxLookups = 4
+
+    private var bodies: [Body] = []
+    /// Structures of earlier runs, kept for their capacity: most hooks need no new allocation for theirs.
+    private var spareStructures: [JSONStructure] = []
+    private var run: Int64 = 0
+    /// The registry reference of the lazy metatable, which the sandbox builds (its metamethods are Lua and host code).
+    var metatableRef: Int32?
+    /// The run's placeholders that a lookup handed out, by body and ordinal, so that building their parent later
+    /// keeps them (`body.data == body.data`, and what a rule wrote into one stays). Made on the first such lookup.
+    private var handedOutRef: Int32?
+    private var handedOutRun: Int64 = -1
+
+    /// The private key of a placeholder's tag: this object's address, a light userdata no rule can make.
+    private var tagKey: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    /// Forgets the previous run's bodies: their placeholders can no longer be built.
+    func startRun() {
+        recycleBodies()
+        run = (run + 1) & 0xF_FFFF
+    }
+
+    /// Drops the run's bodies, so nothing built after the run could read them.
+    func endRun() {
+        recycleBodies()
+    }
+
+    private func recycleBodies() {
+        while let body = bodies.popLast(), spareStructures.count < 4 {
+            spareStructures.append(body.structure)
+        }
+        bodies.removeAll(keepingCapacity: true)
+    }
+
+    /// Validates `bytes` and pushes the document: a placeholder for its outermost object or array.
+    func push(
+        _ bytes: [UInt8], onto state: OpaquePointer, maxDepth: Int, memory: UnsafeMutablePointer<MemoryAccount>
+    ) throws(BodyDecodingError) {
+        var structure = spareStructures.popLast() ?? JSONStructure()
+        let validation = bytes.withUnsafeBytes { buffer in
+            Result { () throws(BodyDecodingError) in
+                try JSONValidator.validate(buffer, maxDepth: maxDepth, into: &structure)
+            }
+        }
+        if case .failure(let error) = validation {
+            spareStructures.append(structure)
+            throw error
+        }
+        guard !structure.containers.isEmpty, metatableRef != nil, bodies.count < Self.maxBodies,
+            lua_checkstack(state, 8) != 0
+        else {
+            // A scalar document (nothing to defer), or no room for another body in a tag: decode it eagerly.
+            return try bytes.withUnsafeBytes { buffer in
+                Result { () throws(BodyDecodingError) in
+                    try JSONLuaDecoder.push(buffer, onto: state, maxDepth: maxDepth, memory: memory)
+                }
+            }.get()
+        }
+        bodies.append(Body(bytes: bytes, structure: structure))
+        pushPlaceholder(body: bodies.count - 1, ordinal: 0, state: state, handingOut: false)
+    }
+
+    /// Whether the value at `index` is a placeholder (of this run or an earlier one).
+    func isPlaceholder(at index: Int32, in state: OpaquePointer) -> Bool {
+        guard let metatableRef, lua_type(state, index) == LUA_TTABLE, lua_getmetatable(state, index) != 0 else {
+            return false
+        }
+        lua_rawgeti(state, hr_registry_index(), lua_Integer(metatableRef))
+        let same = lua_rawequal(state, -1, -2) != 0
+        hr_pop(state, 2)
+        return same
+    }
+
+    enum Outcome {
+        case built, notPending
+    }
+
+    /// Builds the placeholder at `index` in place. `.notPending` when it is not one of this run's placeholders.
+    func build(
+        tableAt index: Int32, in state: OpaquePointer, memory: UnsafeMutablePointer<MemoryAccount>
+    ) throws(BodyDecodingError) -> Outcome {
+        let table = lua_absindex(state, index)
+        let base = lua_gettop(state)
+        defer { lua_settop(state, base) }
+        guard lua_checkstack(state, 8) != 0 else {
+            throw BodyDecodingError(.json, offset: 0, reason: "the Lua stack is full")
+        }
+        guard let tag = tag(of: table, in: state) else { return .notPending }
+        lua_pushlightuserdata(state, tagKey)
+        lua_pushnil(state)
+        lua_rawset(state, table)
+        lua_pushnil(state)
+        _ = lua_setmetatable(state, table)
+        lua_pushvalue(state, table)
+        try fill(body: tag.body, ordinal: tag.ordinal, state: state, memory: memory)
+        return .built
+    }
+
+    enum Lookup {
+        /// The member's value is on top of the stack.
+        case value
+        /// The object has no such member (or only a null one).
+        case absent
+        /// Not answerable by a scan (not a string key, an array, escaped names, enough scans): build the table.
+        case needsBuild
+        case notPending
+    }
+
+    /// Answers `placeholder[key]` for an object placeholder by scanning its bytes, without building it.
+    func lookUp(
+        keyAt keyIndex: Int32, inTableAt index: Int32, in state: OpaquePointer,
+        memory: UnsafeMutablePointer<MemoryAccount>
+    ) throws(BodyDecodingError) -> Lookup {
+        let table = lua_absindex(state, index), keyIndex = lua_absindex(state, keyIndex)
+        guard var tag = tag(of: table, in: state) else { return .notPending }
+        let body = bodies[tag.body]
+        guard tag.lookups < Self.maxLookups, lua_type(state, keyIndex) == LUA_TSTRING,
+            body.bytes[body.structure.containers[tag.ordinal].start] == UInt8(ascii: "{"), lua_checkstack(state, 8) != 0
+        else { return .needsBuild }
+        var length = 0
+        let name = UnsafeRawBufferPointer(start: lua_tolstring(state, keyIndex, &length), count: length)
+        let answer = body.bytes.withUnsafeBytes { buffer in
+            Result { () throws(BodyDecodingError) -> Lookup in
+                let start = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                var decoder = JSONLuaDecoder(
+                    state: state, start: start, end: start + buffer.count, cursor: start, maxDepth: .max,
+                    memory: memory)
+                switch decoder.findMember(name, inObject: tag.ordinal, of: body.structure) {
+                case .escapedName:
+                    return .needsBuild
+                case .missing:
+                    return .absent
+                case .found(_, let container?):
+                    pushPlaceholder(body: tag.body, ordinal: container, state: state, handingOut: true)
+                    return .value
+                case .found(let position, nil):
+                    decoder.cursor = position
+                    try decoder.decodeValue(depth: 0)
+                    return .value
+                }
+            }
+        }
+        let lookup = try answer.get()
+        if lookup != .needsBuild {
+            tag.lookups += 1
+            lua_pushlightuserdata(state, tagKey)
+            lua_pushinteger(state, lua_Integer(tag.value))
+            lua_rawset(state, table)
+        }
+        return lookup
+    }
+
+    /// The tag of the table at `table` when it is a placeholder of this run.
+    private func tag(of table: Int32, in state: OpaquePointer) -> Tag? {
+        lua_pushlightuserdata(state, tagKey)
+        lua_rawget(state, table)
+        defer { hr_pop(state, 1) }
+        guard lua_isinteger(state, -1) != 0 else { return nil }
+        let tag = Tag(Int64(lua_tointegerx(state, -1, nil)))
+        guard tag.run == run, tag.body < bodies.count else { return nil }
+        return tag
+    }
+
+    /// Fills the table on top of the stack with one container's contents.
+    private func fill(
+        body bodyIndex: Int, ordinal: Int, state: OpaquePointer, memory: UnsafeMutablePointer<MemoryAccount>
+    ) throws(BodyDecodingError) {
+        let body = bodies[bodyIndex]
+        try body.bytes.withUnsafeBytes { buffer in
+            Result { () throws(BodyDecodingError) in
+                let start = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                var decoder = JSONLuaDecoder(
+                    state: state, start: start, end: start + buffer.count, cursor: start, maxDepth: .max,
+                    memory: memory)
+                try decoder.fillLevel(of: ordinal, in: body.structure) { child in
+                    pushPlaceholder(body: bodyIndex, ordinal: child, state: state, handingOut: false)
+                }
+            }
+        }.get()
+    }
+
+    /// Pushes the placeholder of container `ordinal`: the one a lookup already handed out, else a new one (listed
+    /// as handed out when `handingOut`).
+    private func pushPlaceholder(body bodyIndex: Int, ordinal: Int, state: OpaquePointer, handingOut: Bool) {
+        let key = lua_Integer(bodyIndex) << 32 | lua_Integer(ordinal)
+        let listed = pushHandedOut(state, creating: handingOut)
+        if listed {
+            lua_rawgeti(state, -1, key)
+            if lua_type(state, -1) == LUA_TTABLE {
+                hr_remove(state, -2)
+                return
+            }
+            hr_pop(state, 1)
+        }
+        let body = bodies[bodyIndex]
+        // One slot more than the contents: the tag's node stays behind (dead) once it is removed.
+        createTable(
+            for: body.structure.containers[ordinal], in: body.bytes, state: state, presizeLimit: Self.presizeLimit,
+            extraSlots: 1)
+        lua_pushlightuserdata(state, tagKey)
+        lua_pushinteger(state, lua_Integer(Tag(run: run, body: bodyIndex, ordinal: ordinal).value))
+        lua_rawset(state, -3)
+        if let metatableRef {
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(metatableRef))
+            _ = lua_setmetatable(state, -2)
+        }
+        if listed {
+            if handingOut {
+                lua_pushvalue(state, -1)
+                lua_rawseti(state, -3, key)
+            }
+            hr_remove(state, -2)
+        }
+    }
+
+    /// Pushes this run's list of handed-out placeholders and answers true; when there is none yet, makes one if
+    /// `creating`, else pushes nothing and answers false.
+    private func pushHandedOut(_ state: OpaquePointer, creating: Bool) -> Bool {
+        if handedOutRun == run, let handedOutRef {
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(handedOutRef))
+            return true
+        }
+        guard creating else { return false }
+        lua_createtable(state, 0, 4)
+        lua_pushvalue(state, -1)
+        if let handedOutRef {
+            lua_rawseti(state, hr_registry_index(), lua_Integer(handedOutRef))
+        } else {
+            handedOutRef = luaL_ref(state, hr_registry_index())
+        }
+        handedOutRun = run
+        return true
+    }
+
+    private func createTable(
+        for container: JSONStructure.Container, in bytes: [UInt8], state: OpaquePointer, presizeLimit: Int,
+        extraSlots: Int32
+    ) {
+        let size = Int32(clamping: min(container.count, presizeLimit))
+        if bytes[container.start] == UInt8(ascii: "[") {
+            lua_createtable(state, size, extraSlots)
+        } else {
+            lua_createtable(state, 0, size + extraSlots)
+        }
+    }
+}

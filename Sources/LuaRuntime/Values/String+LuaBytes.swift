@@ -1,0 +1,32 @@
+extension String {
+    /// The bytes of a Lua string as a `String`, or nil when they are not valid UTF-8. Results are mostly short ASCII
+    /// (keys, scopes, ids): those are copied without the general validator, which showed in profiles.
+    init?(validatingLuaBytes bytes: UnsafeRawBufferPointer) {
+        guard bytes.allSatisfyASCII else {
+            guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+            self = text
+            return
+        }
+        self = String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            _ = buffer.initialize(fromContentsOf: bytes)
+            return bytes.count
+        }
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// True when no byte has its high bit set, checked a word at a time.
+    var allSatisfyASCII: Bool {
+        guard let base = baseAddress else { return true }
+        var offset = 0
+        while count - offset >= 8 {
+            if base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            offset += 8
+        }
+        while offset < count {
+            if base.load(fromByteOffset: offset, as: UInt8.self) >= 0x80 { return false }
+            offset += 1
+        }
+        return true
+    }
+}

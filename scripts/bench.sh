@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Reproduces every figure of docs/performance.md in one go (about 4 minutes here once built; the release build adds
+# a few more on a clean tree): builds the release benchmarks, then runs
+#   - hookrules-bench: JSON bodies → Lua tables, the bundled captures through the bundled rules (three runs: the
+#     machine is shared and single runs move by ±10 %), generated bodies and batches, memory per state and RSS over
+#     1,000,000 hooks — each beside plain lua5.4 + lua-cjson in the same run;
+#   - hookrules-queue-bench: the queue beside raw SQL, kept short (1 s per enqueue case, 10,000 requests per claim case).
+# Usage: scripts/bench.sh [REPORT_FILE]   (the report is printed, and also written to REPORT_FILE when given)
+# Exits non-zero if a build or a run fails, or if HookRules and the reference disagree on the requests produced.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+report="${1:-/dev/null}"
+
+swift build -c release --product hookrules-bench
+swift build -c release --product hookrules-queue-bench
+
+{
+    echo "HookRules benchmark report, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")"
+    echo "toolchain: $(swift --version 2>/dev/null | head -1); $(lua5.4 -v 2>&1); lua-cjson $(dpkg-query -W -f '${Version}' lua-cjson 2>/dev/null || echo '?')"
+    echo
+    echo "$ hookrules-bench --seconds 0.5 --only json"
+    .build/release/hookrules-bench --seconds 0.5 --only json
+    for run in 1 2 3; do
+        echo
+        echo "$ hookrules-bench --seconds 1 --only rules   (run $run of 3)"
+        .build/release/hookrules-bench --seconds 1 --only rules
+    done
+    echo
+    echo "$ hookrules-bench --seconds 1 --only generated"
+    .build/release/hookrules-bench --seconds 1 --only generated
+    echo
+    echo "$ hookrules-bench --only memory"
+    .build/release/hookrules-bench --only memory
+    echo
+    echo "$ hookrules-queue-bench --seconds 1 --items 10000"
+    .build/release/hookrules-queue-bench --seconds 1 --items 10000
+} 2>&1 | tee "$report"
