@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "HookRules", targets: ["HookRules"]),
         .library(name: "HookQueue", targets: ["HookQueue"]),
         .library(name: "HookQueueSQLite", targets: ["HookQueueSQLite"]),
+        .library(name: "HookQueuePostgres", targets: ["HookQueuePostgres"]),
         .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
     ],
     dependencies: [
@@ -17,6 +18,8 @@ let package = Package(
         // Subscriptions and rule fixtures are YAML written by hand: comments, and errors with line numbers.
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         // Debian's Lua 5.4 headers and library, nothing else.
@@ -50,11 +53,21 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // `hookrules-queue-bench`: the queue beside plain SQL through the SQLite C API, in the same run.
+        // The shared backend: PostgreSQL through postgres-nio's connection pool, LISTEN/NOTIFY for wake-ups.
+        .target(
+            name: "HookQueuePostgres",
+            dependencies: [
+                "HookQueue", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `hookrules-queue-bench`: each queue beside plain SQL on the same database (SQLite's C API, or PostgreSQL
+        // through postgres-nio), in the same run.
         .executableTarget(
             name: "HookQueueBenchmarks",
             dependencies: [
-                "HookQueue", "HookQueueSQLite", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "HookQueue", "HookQueueSQLite", "HookQueuePostgres", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
@@ -64,7 +77,10 @@ let package = Package(
         // One contract suite run against every queue backend, plus backend-specific checks.
         .testTarget(
             name: "HookQueueTests",
-            dependencies: ["HookQueue", "HookQueueSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "HookQueue", "HookQueueSQLite", "HookQueuePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
