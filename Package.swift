@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "HookQueueSQLite", targets: ["HookQueueSQLite"]),
         .library(name: "HookBulk", targets: ["HookBulk"]),
         .library(name: "HookWorker", targets: ["HookWorker"]),
+        .library(name: "HookQueuePostgres", targets: ["HookQueuePostgres"]),
         .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
     ],
     dependencies: [
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         // SHA-256 names a bulk file's import; postgres-nio depends on it too.
         .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         // Debian's Lua 5.4 headers and library, nothing else.
@@ -45,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "HookRulesCLI",
             dependencies: [
-                "HookRules", "HookQueue", "HookQueueSQLite", "HookBulk", "HookWorker",
+                "HookRules", "HookQueue", "HookQueueSQLite", "HookQueuePostgres", "HookBulk", "HookWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,11 +76,21 @@ let package = Package(
             name: "HookWorker",
             dependencies: ["HookRules", "HookQueue", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
-        // `hookrules-queue-bench`: the queue beside plain SQL through the SQLite C API, in the same run.
+        // The shared backend: PostgreSQL through postgres-nio's connection pool, LISTEN/NOTIFY for wake-ups.
+        .target(
+            name: "HookQueuePostgres",
+            dependencies: [
+                "HookQueue", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `hookrules-queue-bench`: each queue beside plain SQL on the same database (SQLite's C API, or PostgreSQL
+        // through postgres-nio), in the same run.
         .executableTarget(
             name: "HookQueueBenchmarks",
             dependencies: [
-                "HookQueue", "HookQueueSQLite", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "HookQueue", "HookQueueSQLite", "HookQueuePostgres", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
@@ -104,7 +117,10 @@ let package = Package(
         // One contract suite run against every queue backend, plus backend-specific checks.
         .testTarget(
             name: "HookQueueTests",
-            dependencies: ["HookQueue", "HookQueueSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "HookQueue", "HookQueueSQLite", "HookQueuePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import HookQueue
 
 /// Binds a statement's parameters straight through the SQLite C API, in order from the first.
 ///
@@ -49,4 +50,9 @@ struct DirectBinder {
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+extension DirectBinder: RequestColumnWriter {
+    package mutating func write(_ text: String?) { bind(text) }
+    package mutating func write(_ flag: Bool) { bind(flag) }
 }

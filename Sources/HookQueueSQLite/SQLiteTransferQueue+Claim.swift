@@ -16,7 +16,7 @@ extension SQLiteTransferQueue {
                 )
             }
             // RETURNING comes in no particular order: restore the priority order.
-            claimed.sort { ($0.request.debug ? 0 : 1, $0.dueAt, $0.id) < ($1.request.debug ? 0 : 1, $1.dueAt, $1.id) }
+            claimed.sort(by: StoredItem.priorityOrder)
             return try claimed.map { try $0.claim() }
         }
     }
@@ -32,12 +32,12 @@ extension SQLiteTransferQueue {
     func rescue(_ db: Database, now: Int64) throws -> Int {
         let expired = try StoredItem.fetchAll(db, sql: Self.expiredSQL, arguments: [now]).sorted { $0.id < $1.id }
         for item in expired {
-            let error = "lease of worker \(item.worker ?? "?") expired at attempt \(item.attempt)"
-            if item.roundAttempt >= policy.maxAttempts {
-                try Requeue.toDead(db, item, lastError: error)
-            } else {
-                let due = now + Microseconds.of(policy.backoff(item.roundAttempt))
-                _ = try Requeue.toPending(db, item, dueAt: due, now: now, lastError: error, retryBase: item.retryBase)
+            switch item.afterFailedAttempt(policy: policy, now: now) {
+            case .deadLetter:
+                try Requeue.toDead(db, item, lastError: item.leaseExpiredError)
+            case let .retry(due):
+                _ = try Requeue.toPending(
+                    db, item, dueAt: due, now: now, lastError: item.leaseExpiredError, retryBase: item.retryBase)
             }
         }
         return expired.count

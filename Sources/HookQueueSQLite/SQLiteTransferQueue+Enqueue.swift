@@ -70,20 +70,10 @@ enum EnqueueUpsert {
     private static func makeSQL(rows: Int) -> String {
         let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)", count: rows)
         return """
-            INSERT INTO queue_item (
-                subscription, integration, scope, direction, external_id, child_request, parent_kind,
-                parent_external_id, origin_kind, origin_external_id, delete_triggered, hook_id, debug, state,
-                enqueued_at, due_at)
+            INSERT INTO queue_item (\(RequestColumns.names), state, enqueued_at, due_at)
             VALUES \(values.joined(separator: ", "))
             ON CONFLICT (subscription, scope, external_id, direction) WHERE state = 'pending' DO UPDATE SET
-                integration = excluded.integration,
-                child_request = excluded.child_request,
-                parent_kind = excluded.parent_kind,
-                parent_external_id = excluded.parent_external_id,
-                origin_kind = excluded.origin_kind,
-                origin_external_id = excluded.origin_external_id,
-                delete_triggered = excluded.delete_triggered,
-                hook_id = excluded.hook_id,
+                \(RequestColumns.replacedOnMerge),
                 debug = debug | excluded.debug,
                 due_at = CASE WHEN excluded.debug THEN min(due_at, excluded.due_at) ELSE due_at END,
                 coalesced = coalesced + 1
@@ -94,19 +84,7 @@ enum EnqueueUpsert {
     static func bind(_ requests: ArraySlice<TransferRequest>, now: Int64, to statement: Statement) {
         var binder = DirectBinder.prepare(statement)
         for request in requests {
-            binder.bind(request.subscription)
-            binder.bind(request.integration)
-            binder.bind(request.scope.description)
-            binder.bind(request.direction.rawValue)
-            binder.bind(request.externalId)
-            binder.bind(request.childRequest)
-            binder.bind(request.parent?.kind)
-            binder.bind(request.parent?.externalId)
-            binder.bind(request.origin?.kind)
-            binder.bind(request.origin?.externalId)
-            binder.bind(request.deleteTriggered)
-            binder.bind(request.hookId)
-            binder.bind(request.debug)
+            RequestColumns.write(request, to: &binder)
             binder.bind(now)
             binder.bind(now)
         }
@@ -149,29 +127,12 @@ enum EnqueueUpsert {
     }
 
     /// The coalescing key as stored text.
-    struct Key: Hashable {
-        let subscription: String
-        let scope: String
-        let externalId: String
-        let direction: String
+    typealias Key = CoalescingKey
+}
 
-        init(_ request: TransferRequest) {
-            subscription = request.subscription
-            scope = request.scope.description
-            externalId = request.externalId
-            direction = request.direction.rawValue
-        }
-
-        init(_ row: Row) {
-            subscription = row[2]
-            scope = row[3]
-            externalId = row[4]
-            direction = row[5]
-        }
-
-        func matches(_ request: TransferRequest) -> Bool {
-            externalId == request.externalId && subscription == request.subscription
-                && direction == request.direction.rawValue && scope == request.scope.description
-        }
+extension CoalescingKey {
+    /// The key of a RETURNING row (columns 2 to 5).
+    init(_ row: Row) {
+        self.init(subscription: row[2], scope: row[3], externalId: row[4], direction: row[5])
     }
 }

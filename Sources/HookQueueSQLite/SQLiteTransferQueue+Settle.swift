@@ -52,11 +52,10 @@ extension SQLiteTransferQueue {
     public func fail(_ claim: ClaimedRequest, error: String, retryAfter: Duration?) async throws -> FailureOutcome {
         try await write { db, now in
             let item = try Self.held(db, claim)
-            guard item.roundAttempt < self.policy.maxAttempts else {
+            guard case let .retry(due) = item.afterFailedAttempt(policy: self.policy, now: now, retryAfter: retryAfter) else {
                 try Requeue.toDead(db, item, lastError: error)
                 return .deadLettered
             }
-            let due = now + Microseconds.of(retryAfter ?? self.policy.backoff(item.roundAttempt))
             if let into = try Requeue.toPending(db, item, dueAt: due, now: now, lastError: error, retryBase: item.retryBase) {
                 return .mergedIntoPending(into)
             }

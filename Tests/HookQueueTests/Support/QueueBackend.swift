@@ -19,5 +19,5 @@ struct QueueBackend: Sendable, CustomTestStringConvertible {
 
 enum QueueBackends {
     /// Every backend the contract suite runs against. A new backend is one more entry here (and its QueueStore).
-    static let all: [QueueBackend] = [.sqlite]
+    static let all: [QueueBackend] = [.sqlite, .postgres]
 }

@@ -1,0 +1,212 @@
+import Foundation
+import HookQueue
+@testable import HookQueuePostgres
+import HookRules
+import PostgresNIO
+import Synchronization
+import Testing
+
+@Suite("PostgreSQL queue")
+struct PostgresQueueTests {
+    @Test("handles opened at once on a fresh database migrate it exactly once")
+    func concurrentFirstMigration() async throws {
+        try await withDatabase { store, queues in
+            let opened = try await withThrowingTaskGroup(of: PostgresTransferQueue.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await queues.open(store.configuration) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(opened.count == 8)
+
+            let versions = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
+                try await connection.query("SELECT version FROM hookrules_schema_version ORDER BY version", logger: TestPostgresServer.logger)
+                    .collect().map { try $0.decode(Int.self) }
+            }
+            #expect(versions == QueueSchema.migrations.map(\.version))
+            // Every handle works on the one schema.
+            for (n, queue) in opened.enumerated() { try await queue.enqueue([Requests.product("p\(n)")]) }
+            #expect(try await opened[0].stats().total == QueueCounts(pending: 8))
+        }
+    }
+
+    @Test("a database migrated by a newer build is refused with a readable error")
+    func newerSchemaRefused() async throws {
+        try await withDatabase { store, queues in
+            _ = try await queues.open(store.configuration)
+            try await TestPostgresServer.withConnection(to: store.configuration) { connection in
+                try await connection.query(
+                    "INSERT INTO hookrules_schema_version (version, name, applied_at) VALUES (99, 'future', 0)",
+                    logger: TestPostgresServer.logger)
+            }
+            let error = await #expect(throws: PostgresQueueError.self) {
+                _ = try await PostgresTransferQueue(configuration: store.configuration)
+            }
+            #expect(error?.description.contains("version 99, newer than this build knows (2)") == true)
+        }
+    }
+
+    @Test(
+        "a waiter on one handle wakes when another handle, another process to the server, enqueues",
+        .timeLimit(.minutes(1))
+    )
+    func notificationAcrossHandles() async throws {
+        try await withDatabase { store, queues in
+            let waiting = try await queues.open(store.configuration)
+            let enqueuing = try await queues.open(store.configuration)
+
+            // Only a notification can end this wait early: nothing is enqueued through `waiting`.
+            let waiter = Task { try await waiting.waitForWork(timeout: .seconds(3600)) }
+            let woke = Task {
+                // The waiter may not be waiting yet when the first enqueue commits: enqueue until it wakes.
+                for n in 0..<500 {
+                    try await enqueuing.enqueue([Requests.product("n\(n)")])
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            try await waiter.value
+            woke.cancel()
+            _ = await woke.result
+            #expect(try await waiting.stats().total.pending > 0)
+        }
+    }
+
+    @Test("workers on several handles claiming at once never take the same request, and each claim counts once")
+    func parallelClaimsAcrossHandles() async throws {
+        try await withDatabase { store, queues in
+            var opened: [PostgresTransferQueue] = []
+            for _ in 0..<4 { opened.append(try await queues.open(store.configuration)) }
+            var ids: [QueueItemID] = []
+            for start in stride(from: 0, to: 2000, by: 500) {
+                ids += try await opened[0].enqueue((start..<start + 500).map { Requests.product("p\($0)") }).ids
+            }
+
+            let claims = try await withThrowingTaskGroup(of: [ClaimedRequest].self) { group in
+                for worker in 0..<12 {
+                    let queue = opened[worker % opened.count]
+                    group.addTask {
+                        var mine: [ClaimedRequest] = []
+                        while true {
+                            let claimed = try await queue.claim(worker: "w\(worker)", limit: 1 + worker % 20, lease: .seconds(600))
+                            if claimed.isEmpty { return mine }
+                            mine += claimed
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(claims.count == ids.count)
+            #expect(Set(claims.map(\.id)) == Set(ids))
+            #expect(claims.allSatisfy { $0.attempt == 1 })
+            // Every claim is still held by the one worker that got it.
+            let completed = try await opened[1].complete(claims)
+            #expect(completed.lost.isEmpty && completed.completed.count == ids.count)
+        }
+    }
+
+    @Test("enqueues of the same keys in opposite orders all succeed (a deadlock runs the transaction again)")
+    func oppositeOrderEnqueues() async throws {
+        try await withDatabase { store, queues in
+            let first = try await queues.open(store.configuration)
+            let second = try await queues.open(store.configuration)
+            let keys = (0..<50).map { Requests.product("k\($0)") }
+            for _ in 0..<10 {
+                async let forward = first.enqueue(keys)
+                async let backward = second.enqueue(keys.reversed())
+                _ = try await (forward, backward)
+            }
+            let pending = try await first.list(state: .pending, limit: 100)
+            #expect(pending.count == 50 && pending.allSatisfy { $0.coalesced == 19 })
+        }
+    }
+
+    @Test("queues in different schemas of one database are independent")
+    func schemas() async throws {
+        try await withDatabase { store, queues in
+            var tenantA = store.configuration
+            tenantA.schema = "tenant_a"
+            var tenantB = store.configuration
+            tenantB.schema = "tenant_b"
+            let a = try await queues.open(tenantA)
+            let b = try await queues.open(tenantB)
+
+            try await a.enqueue(Requests.products(3))
+            try await b.enqueue([Requests.product("p1")])
+            #expect(try await a.stats().total == QueueCounts(pending: 3))
+            #expect(try await b.stats().total == QueueCounts(pending: 1))
+            #expect(a.notificationChannel != b.notificationChannel)
+
+            var invalid = store.configuration
+            invalid.schema = "Robert'); DROP TABLE queue_item; --"
+            await #expect(throws: TransferQueueError.self) { _ = try await PostgresTransferQueue(configuration: invalid) }
+        }
+    }
+
+    @Test("a server error reads as the server's message with its SQLSTATE")
+    func readableErrors() async throws {
+        try await withDatabase { store, queues in
+            let queue = try await queues.open(store.configuration)
+            let error = await #expect(throws: PostgresQueueError.self) {
+                try await queue.enqueue([], checkpoint: ImportCheckpoint(key: "k", rowsDone: -1, requestsEnqueued: 0))
+            }
+            #expect(error?.sqlState == "23514")
+            #expect(error?.description.contains("import_checkpoint") == true)
+        }
+
+        var unreachable = try TestPostgresServer.configuration()
+        unreachable.port = 1  // nothing listens there
+        let error = await #expect(throws: PostgresQueueError.self) {
+            _ = try await PostgresTransferQueue(configuration: unreachable)
+        }
+        #expect(error?.description.contains("connect") == true, "\(String(describing: error))")
+    }
+
+    @Test("connection URLs", arguments: [
+        ("postgres://hookrules@127.0.0.1:5433/queue", "postgres://hookrules@127.0.0.1:5433/queue?sslmode=disable"),
+        ("postgresql://u:p%40ss@db.example.com/q?schema=tenant_1", "postgres://u@db.example.com:5432/q?schema=tenant_1&sslmode=require"),
+        ("postgres://u@localhost/q?sslmode=prefer", "postgres://u@localhost:5432/q?sslmode=prefer"),
+    ])
+    func urls(url: String, redacted: String) throws {
+        let configuration = try PostgresQueueConfiguration(url: url)
+        #expect(configuration.redactedURL == redacted)
+        if url.contains("p%40ss") { #expect(configuration.password == "p@ss") }
+    }
+
+    @Test("malformed connection URLs are refused", arguments: [
+        "mysql://u@h/d", "postgres://h/d", "postgres://u@h", "postgres://u@h/d?sslmode=maybe", "postgres://u@h/d?x=1",
+    ])
+    func badURLs(url: String) {
+        #expect(throws: TransferQueueError.self) { try PostgresQueueConfiguration(url: url) }
+    }
+
+    /// A fresh database, and the queues the test opens on it: closed, then the database dropped, at the end.
+    private func withDatabase(_ body: (PostgresStore, OpenedQueues) async throws -> Void) async throws {
+        let store = try await PostgresStore()
+        let queues = OpenedQueues()
+        let outcome: Result<Void, any Error>
+        do {
+            try await body(store, queues)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        try await queues.closeAll()
+        try await store.remove()
+        try outcome.get()
+    }
+}
+
+/// The queue handles one test opened, each with a test clock; closed together when it ends.
+final class OpenedQueues: Sendable {
+    private let queues = Mutex<[PostgresTransferQueue]>([])
+
+    func open(_ configuration: PostgresQueueConfiguration) async throws -> PostgresTransferQueue {
+        let queue = try await PostgresTransferQueue(configuration: configuration, clock: TestClock())
+        queues.withLock { $0.append(queue) }
+        return queue
+    }
+
+    func closeAll() async throws {
+        for queue in queues.withLock({ $0 }) { try await queue.close() }
+    }
+}
