@@ -39,7 +39,7 @@ public final class SQLiteTransferQueue: TransferQueue {
         self.clock = clock
         self.policy = policy
         try Self.makeCommitsDurable(pool)
-        try QueueSchema.migrator.migrate(pool)
+        try MigrationLock.holding(in: folder) { try QueueSchema.migrator.migrate(pool) }
     }
 
     /// Sets `synchronous = FULL` on the pool's one writer connection, the only one that commits. It cannot go in

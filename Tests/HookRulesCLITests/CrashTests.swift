@@ -7,21 +7,25 @@ import Testing
 /// Kills `hookrules bulk` and `hookrules work` with SIGKILL at random points, over and over, then lets them
 /// finish, and checks what the queue promises: every acknowledged request (every row the bulk import's checkpoint
 /// covers) is delivered at least once, a request is delivered twice only when a worker died holding it, and the
-/// database passes SQLite's integrity check.
+/// database passes its integrity check — on each backend.
 @Suite("Crash test: SIGKILL the enqueuer and the workers", .serialized)
 struct CrashTests {
     /// At least this many kills (`HOOKRULES_CRASH_KILLS` to change it).
     static let kills = ProcessInfo.processInfo.environment["HOOKRULES_CRASH_KILLS"].flatMap(Int.init) ?? 100
     static let rows = 1_500
 
-    @Test("nothing acknowledged is lost; duplicates only across a crash; integrity ok", .timeLimit(.minutes(10)))
-    func killRepeatedly() async throws {
+    @Test(
+        "nothing acknowledged is lost; duplicates only across a crash; integrity ok", .timeLimit(.minutes(10)),
+        arguments: CrashedQueue.Kind.allCases
+    )
+    func killRepeatedly(backend: CrashedQueue.Kind) async throws {
         let folder = try TemporaryFolder()
+        let crashed = try CrashedQueue(backend, folder: folder)
         let ids = (1...Self.rows).map { "\(9_007_199_254_740_992 + $0)" }
         let csv = try folder.write("ids.csv", "id\n" + ids.joined(separator: "\n") + "\n")
         // A target a little slow, so workers die with requests in flight.
         let target = try await LoopbackTarget.start { _ in LoopbackTarget.Reply(status: 200, delay: .milliseconds(5)) }
-        let queue = ["--queue", folder.path("queue")]
+        let queue = ["--queue", crashed.location]
         let bulk = [
             "bulk", csv, "--subscription", "demo-hubspot", "--direction", "to", "--scope", "customer/updated",
             "--batch-size", "20", "--rate", "400/s",
@@ -48,7 +52,7 @@ struct CrashTests {
             }
             for process in processes { process.waitUntilExit() }
             // What the import's checkpoint acknowledged survives the crash: it never moves back.
-            let checkpoint = try Self.checkpointRows(folder)
+            let checkpoint = try crashed.checkpointRows()
             #expect(checkpoint >= acknowledged, "round \(round): the checkpoint moved back from \(acknowledged) to \(checkpoint)")
             acknowledged = checkpoint
         }
@@ -72,26 +76,12 @@ struct CrashTests {
         let unexplained = byId.values.flatMap { $0.dropLast() }.filter { !killed.contains($0.worker) }
         #expect(unexplained.isEmpty, "duplicates not explained by a crash: \(unexplained.prefix(5))")
 
-        let database = try DatabaseQueue(path: folder.path("queue/\(SQLiteTransferQueue.fileName)"))
-        let integrity = try await database.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
-        #expect(integrity == ["ok"])
-        let left = try await database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM queue_item") }
-        #expect(left == 0)
-        try database.close()
+        #expect(try crashed.integrityProblems() == [])
+        #expect(try crashed.requestsLeft() == 0)
+        try crashed.remove()
         try await target.stop()
-        print("crash test: \(kills) kills (\(enqueuerKills) of bulk) over \(round) rounds; \(deliveries.count) deliveries of \(ids.count) requests, "
+        print("crash test on \(backend): \(kills) kills (\(enqueuerKills) of bulk) over \(round) rounds; \(deliveries.count) deliveries of \(ids.count) requests, "
             + "\(deliveries.count - byId.count) duplicate(s), from \(killed.count) killed workers")
     }
 
-    /// Rows done by the import's checkpoint (0 before there is a queue or a checkpoint).
-    static func checkpointRows(_ folder: TemporaryFolder) throws -> Int {
-        let path = folder.path("queue/\(SQLiteTransferQueue.fileName)")
-        guard FileManager.default.fileExists(atPath: path) else { return 0 }
-        let database = try DatabaseQueue(path: path)
-        defer { try? database.close() }
-        return try database.read { db in
-            guard try db.tableExists("import_checkpoint") else { return 0 }
-            return try Int.fetchOne(db, sql: "SELECT max(rows_done) FROM import_checkpoint") ?? 0
-        }
-    }
 }

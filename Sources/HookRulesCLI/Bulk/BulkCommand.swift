@@ -135,7 +135,7 @@ struct BulkCommand: AsyncParsableCommand {
     }
 
     private func enqueue(_ bulk: BulkImport, _ validation: BulkValidation) async throws {
-        let queue = try queueOptions.open()
+        let queue = try await queueOptions.open()
         do {
             if restart { try await queue.removeCheckpoint(forImport: validation.key) }
             let bar = ProgressBar(total: validation.rows, unit: "rows")

@@ -56,7 +56,7 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ExitCode(64)
         }
         let printer = ReplayPrinter(format: format, trace: trace)
-        let queue = enqueue ? try queueOptions.open() : nil
+        let queue = enqueue ? try await queueOptions.open() : nil
         var failures = 0
         var enqueued = EnqueueReceipt(ids: [], inserted: 0, coalesced: 0)
         for path in paths {
@@ -87,7 +87,7 @@ struct ReplayCommand: AsyncParsableCommand {
         printer.finish()
         if let queue {
             try? await queue.close()
-            printError("enqueued \(enqueued.inserted + enqueued.coalesced) request(s) on \(queueOptions.location)"
+            printError("enqueued \(enqueued.inserted + enqueued.coalesced) request(s) on \(queueOptions.displayName)"
                 + (enqueued.coalesced > 0 ? " (\(enqueued.coalesced) merged into equal pending ones)" : ""))
         }
         if failures > 0 {

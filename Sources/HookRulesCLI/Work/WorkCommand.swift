@@ -78,7 +78,7 @@ struct WorkCommand: AsyncParsableCommand {
 
     func run() async throws {
         let fanOut = try makeFanOut()
-        let queue = try queueOptions.open(policy: retryPolicy)
+        let queue = try await queueOptions.open(policy: retryPolicy)
         var settings = WorkerSettings(id: workerId ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())")
         settings.concurrency = concurrency
         settings.lease = .seconds(lease)
@@ -91,7 +91,7 @@ struct WorkCommand: AsyncParsableCommand {
             fanOut: fanOut, settings: settings, onEvent: { event in if verbose { printError(Self.describe(event)) } })
         let stop = StopRequest()
         let signals = StopSignals(stop: stop)
-        printError("worker \(settings.id) on \(queueOptions.location) → \(target), \(concurrency) at a time")
+        printError("worker \(settings.id) on \(queueOptions.displayName) → \(target), \(concurrency) at a time")
         let outcome = await Result { try await worker.run(until: stop) }
         signals.cancel()
         try? await client.shutdown()
