@@ -32,15 +32,18 @@ enum QueueSide {
         return rate
     }
 
+    /// A worker's loop: each turn completes the batch it holds and claims the next (``TransferQueue/completeAndClaim(_:worker:limit:lease:)``).
     private static func drain(_ queue: any TransferQueue, worker: String, batch: Int) async throws -> Int {
         var taken = 0
-        while true {
-            let claims = try await queue.claim(worker: worker, limit: batch, lease: .seconds(300))
-            if claims.isEmpty { return taken }
-            let result = try await queue.complete(claims)
-            guard result.lost.isEmpty else { throw QueueBenchmarkFailure("\(worker) lost \(result.lost.count) claims") }
-            taken += claims.count
-        }
+        var held: [ClaimedRequest] = []
+        repeat {
+            let (completed, claimed) = try await queue.completeAndClaim(
+                held.map { Completion($0) }, worker: worker, limit: batch, lease: .seconds(300))
+            guard completed.lost.isEmpty else { throw QueueBenchmarkFailure("\(worker) lost \(completed.lost.count) claims") }
+            held = claimed
+            taken += claimed.count
+        } while !held.isEmpty
+        return taken
     }
 
     private static func expectInserted(_ receipt: EnqueueReceipt, _ count: Int) throws {
