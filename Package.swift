@@ -90,7 +90,7 @@ let package = Package(
             name: "HookQueueBenchmarks",
             dependencies: [
                 "HookQueue", "HookQueueSQLite", "HookQueuePostgres", .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),

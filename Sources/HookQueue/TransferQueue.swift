@@ -43,6 +43,14 @@ public protocol TransferQueue: Sendable {
     /// done. A lost claim's follow-ups are dropped with it (whoever holds the request now will make them).
     func complete(_ completions: [Completion]) async throws -> CompletionResult
 
+    /// One turn of a worker's loop: completes `completions` as ``complete(_:)`` does, then claims up to `limit` due
+    /// requests for `worker` as ``claim(worker:limit:lease:)`` does. A backend may do both in one round trip and one
+    /// commit (PostgreSQL does, when no completion has follow-ups); the default runs one after the other. When it
+    /// throws, the completions may have been committed all the same.
+    func completeAndClaim(
+        _ completions: [Completion], worker: String, limit: Int, lease: Duration
+    ) async throws -> (completed: CompletionResult, claimed: [ClaimedRequest])
+
     /// Records a failed attempt: the request is retried after `retryAfter` when given (a processor's Retry-After),
     /// else after the policy's backoff, or dead-lettered with `error` once its attempts are used up.
     /// - Throws: ``TransferQueueError/leaseLost(id:attempt:)`` when the claim is no longer held.
@@ -94,6 +102,14 @@ extension TransferQueue {
     /// Removes the requests of the claims still held, in one transaction, with no follow-ups.
     public func complete(_ claims: [ClaimedRequest]) async throws -> CompletionResult {
         try await complete(claims.map { Completion($0) })
+    }
+
+    /// Completes, then claims (see the requirement's documentation): the two calls one after the other.
+    public func completeAndClaim(
+        _ completions: [Completion], worker: String, limit: Int, lease: Duration
+    ) async throws -> (completed: CompletionResult, claimed: [ClaimedRequest]) {
+        let completed = try await complete(completions)
+        return (completed, try await claim(worker: worker, limit: limit, lease: lease))
     }
 
     /// Completes one claim.

@@ -7,6 +7,9 @@ public final class WorkSignal: Sendable {
     private struct Waiters {
         var next = 0
         var continuations: [Int: CheckedContinuation<Void, Never>] = [:]
+        /// Waits whose timer fired (or whose task was cancelled) before they registered their continuation: they
+        /// must end as soon as they do.
+        var endedEarly: Set<Int> = []
     }
 
     private let waiters = Mutex(Waiters())
@@ -29,25 +32,36 @@ public final class WorkSignal: Sendable {
             return waiters.next
         }
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
             self?.wake(ticket)
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let cancelled = waiters.withLock { waiters in
-                    guard !Task.isCancelled else { return true }
+                let endNow = waiters.withLock { waiters in
+                    guard !Task.isCancelled, waiters.endedEarly.remove(ticket) == nil else { return true }
                     waiters.continuations[ticket] = continuation
                     return false
                 }
-                if cancelled { continuation.resume() }
+                if endNow { continuation.resume() }
             }
         } onCancel: {
             wake(ticket)
         }
         timer.cancel()
+        // The timer may have fired after the wait ended some other way: forget the ticket only once it is done.
+        await timer.value
+        _ = waiters.withLock { $0.endedEarly.remove(ticket) }
     }
 
+    /// Ends one wait: at once when it is registered, else as soon as it registers.
     private func wake(_ ticket: Int) {
-        waiters.withLock { $0.continuations.removeValue(forKey: ticket) }?.resume()
+        let continuation = waiters.withLock { waiters in
+            guard let continuation = waiters.continuations.removeValue(forKey: ticket) else {
+                waiters.endedEarly.insert(ticket)
+                return nil as CheckedContinuation<Void, Never>?
+            }
+            return continuation
+        }
+        continuation?.resume()
     }
 }

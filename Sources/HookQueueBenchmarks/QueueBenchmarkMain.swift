@@ -1,46 +1,54 @@
 import Foundation
-import GRDBSQLite
 
-/// `hookrules-queue-bench`: enqueue/s with batches of 1 and 100, and claim+ack/s with 1 and 4 workers, through the
-/// SQLite queue and, in the same run on the same kind of file, through plain SQL (``RawReference``). Prints a table.
-/// Exits non-zero only if a run fails, never because of a figure.
+/// `hookrules-queue-bench`: enqueue/s with batches of 1 and 100, and claim+ack/s with 1 and 4 workers, through a
+/// queue and, in the same run on the same kind of storage, through plain SQL: the SQLite queue beside SQLite's C API
+/// (``SQLiteBenchmark``), or with `--postgres URL` the PostgreSQL queue beside plain statements through postgres-nio
+/// on the same server (``PostgresBenchmark``). Prints a table. Exits non-zero only if a run fails, never because of
+/// a figure.
 @main
 struct QueueBenchmarkMain {
     static func main() async throws {
         let options = try QueueBenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
-        let root = options.folder.appendingPathComponent("hookrules-queue-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
-
-        print("SQLite \(String(cString: sqlite3_libversion())), WAL, synchronous=FULL, BEGIN IMMEDIATE; files in \(root.path)")
+        let backend: any BenchmarkBackend = if let url = options.postgres {
+            try await PostgresBenchmark(url: url)
+        } else {
+            try SQLiteBenchmark(folder: options.folder)
+        }
+        print(backend.summary)
         print("enqueue: \(options.seconds) s per case and side; claim+ack: \(options.items) requests, \(options.claimBatch) per claim, acknowledged together")
+        let report: QueueBenchmarkReport
+        do {
+            report = try await run(backend, options)
+        } catch {
+            try? await backend.removeStorage()
+            throw error
+        }
+        try await backend.removeStorage()
+        report.print()
+        print("ordered: one subscription per batch, ascending ids; scattered: 7 subscriptions per batch, scattered ids")
+        print(backend.notes)
+    }
+
+    private static func run(_ backend: any BenchmarkBackend, _ options: QueueBenchmarkOptions) async throws -> QueueBenchmarkReport {
         var report = QueueBenchmarkReport()
         let enqueueCases: [(batch: Int, shape: BenchmarkRequests.Shape)] = [(1, .ordered), (100, .ordered), (100, .scattered)]
         for (batch, shape) in enqueueCases where options.only != "claim" {
             let name = "enqueue, batch \(batch)" + (batch == 1 ? "" : ", \(shape.rawValue)")
-            let file = "enqueue-\(batch)-\(shape.rawValue)"
-            let ours = try await QueueSide.enqueue(
-                folder: root.appendingPathComponent("queue-\(file)"), batch: batch, shape: shape, seconds: options.seconds)
-            let raw = try await ReferenceSide.enqueue(
-                path: root.appendingPathComponent("raw-\(file).sqlite").path, batch: batch, shape: shape,
-                seconds: options.seconds)
+            let storage = "enqueue_\(batch)_\(shape.rawValue)"
+            let ours = try await backend.queueEnqueue(storage: storage, batch: batch, shape: shape, seconds: options.seconds)
+            let raw = try await backend.rawEnqueue(storage: storage, batch: batch, shape: shape, seconds: options.seconds)
             report.add(name, ours: ours, reference: raw)
         }
         for workers in [1, 4] where options.only != "enqueue" {
             let name = "claim+ack, \(workers) worker\(workers == 1 ? "" : "s")"
-            let ours = try await QueueSide.claimAndAck(
-                folder: root.appendingPathComponent("queue-claim-\(workers)"), items: options.items, workers: workers,
-                batch: options.claimBatch)
-            let raw = try await ReferenceSide.claimAndDelete(
-                path: root.appendingPathComponent("raw-claim-\(workers).sqlite").path, items: options.items,
-                workers: workers, batch: options.claimBatch)
+            let storage = "claim_\(workers)"
+            let ours = try await backend.queueClaimAndAck(
+                storage: storage, items: options.items, workers: workers, batch: options.claimBatch)
+            let raw = try await backend.rawClaimAndDelete(
+                storage: storage, items: options.items, workers: workers, batch: options.claimBatch)
             report.add(name, ours: ours, reference: raw)
         }
-        report.print()
-        print("""
-            ordered: one subscription per batch, ascending ids; scattered: 7 subscriptions per batch, scattered ids
-            queue workers are tasks sharing one SQLiteTransferQueue; raw workers are threads with a connection each
-            """)
+        return report
     }
 }
 

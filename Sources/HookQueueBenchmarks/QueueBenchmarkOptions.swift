@@ -1,6 +1,7 @@
 import Foundation
 
-/// `hookrules-queue-bench [--seconds S] [--items N] [--claim-batch N] [--folder DIR] [--only enqueue|claim]`.
+/// `hookrules-queue-bench [--seconds S] [--items N] [--claim-batch N] [--folder DIR | --postgres URL]
+/// [--only enqueue|claim]`.
 struct QueueBenchmarkOptions {
     /// How long each enqueue case runs, per side.
     var seconds = 2.0
@@ -13,6 +14,9 @@ struct QueueBenchmarkOptions {
     var folder = FileManager.default.temporaryDirectory
     /// Run only the enqueue cases or only the claim+ack ones (for profiling); both by default.
     var only: String?
+    /// Run on this PostgreSQL server instead of SQLite files: `postgres://USER@HOST:PORT/DATABASE`. The run makes a
+    /// database of its own there (the user needs CREATEDB) and drops it at the end.
+    var postgres: String?
 
     init(arguments: [String]) throws {
         var remaining = arguments[...]
@@ -29,9 +33,10 @@ struct QueueBenchmarkOptions {
             case "--claim-batch": claimBatch = try value(argument) { Int($0).flatMap { $0 > 0 ? $0 : nil } }
             case "--folder": folder = try value(argument) { URL(fileURLWithPath: $0, isDirectory: true) }
             case "--only": only = try value(argument) { ["enqueue", "claim"].contains($0) ? $0 : nil }
+            case "--postgres": postgres = try value(argument) { $0.hasPrefix("postgres") ? $0 : nil }
             default:
                 throw QueueBenchmarkFailure(
-                    "usage: hookrules-queue-bench [--seconds S] [--items N] [--claim-batch N] [--folder DIR] [--only enqueue|claim]"
+                    "usage: hookrules-queue-bench [--seconds S] [--items N] [--claim-batch N] [--folder DIR | --postgres URL] [--only enqueue|claim]"
                 )
             }
         }

@@ -8,15 +8,8 @@ enum ReferenceSide {
         path: String, batch: Int, shape: BenchmarkRequests.Shape, seconds: Double
     ) async throws -> Rate {
         let reference = try RawReference(path: path)
-        try reference.insert(first: 0, count: batch, shape)  // warm-up
-        var next = batch
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        return try await Rate.measure {
-            while ContinuousClock.now < deadline {
-                try reference.insert(first: next, count: batch, shape)
-                next += batch
-            }
-            return next - batch
+        return try await Rate.batches(of: batch, for: seconds) { first in
+            try reference.insert(first: first, count: batch, shape)
         }
     }
 

@@ -109,11 +109,7 @@ public struct PostgresQueueConfiguration: Sendable, Hashable {
             tls: try clientTLS()
         )
         configuration.options.maximumConnections = maximumConnections
-        if let schema {
-            try Self.checkIdentifier(schema)
-            // Every pooled connection starts with the queue's schema first, so no statement names it.
-            configuration.options.additionalStartupParameters = [("search_path", schema)]
-        }
+        configuration.options.additionalStartupParameters = try startupParameters()
         return configuration
     }
 
@@ -127,6 +123,23 @@ public struct PostgresQueueConfiguration: Sendable, Hashable {
         )
         configuration.options.additionalStartupParameters = client.options.additionalStartupParameters
         return configuration
+    }
+
+    /// Settings every queue connection starts with.
+    ///
+    /// `enable_sort` off: every statement of the queue is written to read an index in the order it needs, and a claim
+    /// must read `queue_item_ready` in order and stop after its limit. When the table's statistics lag behind it (a
+    /// fresh table, a bulk import before autovacuum analyses it), the planner underestimates the pending rows and
+    /// prefers to fetch them all and sort them: measured at 26 ms instead of 0.8 ms per claim of 50 out of 50,000.
+    /// Off only penalises a sort; one that has no alternative (the stats' GROUP BY) still runs.
+    /// `search_path`: the queue's schema first, so no statement names it.
+    private func startupParameters() throws -> [(String, String)] {
+        var parameters = [("enable_sort", "off")]
+        if let schema {
+            try Self.checkIdentifier(schema)
+            parameters.append(("search_path", schema))
+        }
+        return parameters
     }
 
     private func connectionTLS() throws -> PostgresConnection.Configuration.TLS {

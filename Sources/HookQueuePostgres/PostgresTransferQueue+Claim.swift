@@ -3,31 +3,60 @@ import PostgresNIO
 
 extension PostgresTransferQueue {
     public func claim(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedRequest] {
-        guard limit >= 1 else { throw TransferQueueError.invalidArgument("claim limit \(limit) is below 1") }
-        guard lease > .zero else { throw TransferQueueError.invalidArgument("lease \(lease) is not positive") }
-        let leaseMicroseconds = Microseconds.of(lease)
-        // The common case in one statement: no lease has expired, so there is nothing to rescue first. When it
-        // claims nothing (an empty queue, or expired leases to rescue), the full transaction runs.
-        let quick = try await write(singleStatement: true) { connection, now in
-            try await connection.items(
-                Self.claimQuery(.unlessLeasesExpired, worker: worker, limit: limit, now: now, leaseExpiry: now + leaseMicroseconds)
-            )
+        try Self.checkClaim(limit: limit, lease: lease)
+        let round = try await quickRound(completing: [], worker: worker, limit: limit, lease: lease)
+        return round.claimed.isEmpty
+            ? try await claimAfterRescue(worker: worker, limit: limit, lease: lease)
+            : try Self.inPriorityOrder(round.claimed)
+    }
+
+    /// Completes and claims in one statement, so one round trip and one commit, when no completion has follow-ups;
+    /// otherwise completes in a transaction of its own and then claims.
+    public func completeAndClaim(
+        _ completions: [Completion], worker: String, limit: Int, lease: Duration
+    ) async throws -> (completed: CompletionResult, claimed: [ClaimedRequest]) {
+        try Self.checkClaim(limit: limit, lease: lease)
+        guard completions.allSatisfy({ $0.followUps.isEmpty }) else {
+            let completed = try await complete(completions)
+            return (completed, try await claim(worker: worker, limit: limit, lease: lease))
         }
-        let claimed = quick.isEmpty
-            ? try await write { connection, now in
-                try await self.rescue(connection, now: now)
-                return try await connection.items(
-                    Self.claimQuery(.always, worker: worker, limit: limit, now: now, leaseExpiry: now + leaseMicroseconds)
-                )
-            }
-            : quick
-        // RETURNING comes in no particular order: restore the priority order.
-        return try claimed.sorted(by: StoredItem.priorityOrder).map { try $0.claim() }
+        let round = try await quickRound(completing: completions.map(\.claim), worker: worker, limit: limit, lease: lease)
+        let completed = Self.completionResult(completions, deleted: round.settled).result
+        let claimed = round.claimed.isEmpty
+            ? try await claimAfterRescue(worker: worker, limit: limit, lease: lease)
+            : try Self.inPriorityOrder(round.claimed)
+        return (completed, claimed)
     }
 
     @discardableResult
     public func rescueExpiredLeases() async throws -> Int {
         try await write { connection, now in try await self.rescue(connection, now: now) }
+    }
+
+    /// The common case in one statement, which commits on its own: completes `claims` still held and claims, unless a
+    /// lease has expired (then there is something to rescue first, and it claims nothing). When it claims nothing, the
+    /// caller runs ``claimAfterRescue(worker:limit:lease:)``, which also covers an empty queue.
+    private func quickRound(
+        completing claims: [ClaimedRequest], worker: String, limit: Int, lease: Duration
+    ) async throws -> ClaimRound {
+        try await write(singleStatement: true) { connection, now in
+            try await connection.claimRound(Self.claimRoundQuery(
+                completing: claims, condition: .unlessLeasesExpired, worker: worker, limit: limit, now: now,
+                leaseExpiry: now + Microseconds.of(lease)
+            ))
+        }
+    }
+
+    /// Rescues expired leases, then claims, in one transaction.
+    private func claimAfterRescue(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedRequest] {
+        let round = try await write { connection, now in
+            try await self.rescue(connection, now: now)
+            return try await connection.claimRound(Self.claimRoundQuery(
+                completing: [], condition: .always, worker: worker, limit: limit, now: now,
+                leaseExpiry: now + Microseconds.of(lease)
+            ))
+        }
+        return try Self.inPriorityOrder(round.claimed)
     }
 
     /// Returns expired claims to pending after the policy's backoff, or to the dead letter once their attempts are
@@ -52,32 +81,89 @@ extension PostgresTransferQueue {
         return expired.count
     }
 
+    private static func checkClaim(limit: Int, lease: Duration) throws {
+        guard limit >= 1 else { throw TransferQueueError.invalidArgument("claim limit \(limit) is below 1") }
+        guard lease > .zero else { throw TransferQueueError.invalidArgument("lease \(lease) is not positive") }
+    }
+
+    /// RETURNING comes in no particular order: the priority order, as claims hand them out.
+    private static func inPriorityOrder(_ claimed: [StoredItem]) throws -> [ClaimedRequest] {
+        try claimed.sorted(by: StoredItem.priorityOrder).map { try $0.claim() }
+    }
+
     enum ClaimCondition {
         /// Claims only when no lease has expired (checked in the same statement).
         case unlessLeasesExpired
         case always
     }
 
-    /// Claims up to `limit` due pending rows in priority order. The CTE locks them with `FOR UPDATE SKIP LOCKED`, so
-    /// concurrent claims take different rows without waiting; an `UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR
-    /// UPDATE SKIP LOCKED)` could update more than n rows (PostgreSQL bug #15715). The scan reads `queue_item_ready`
-    /// in order and stops after `limit` rows.
-    static func claimQuery(
-        _ condition: ClaimCondition, worker: String, limit: Int, now: Int64, leaseExpiry: Int64
+    /// Completes `claims` still held (fenced by id, attempt and state, as ``complete(_:)`` is) and claims up to
+    /// `limit` due pending rows in priority order, in one statement. Its one or more rows carry the completed
+    /// claims' ids and attempts (as arrays, NULL when none) and a claimed row each (NULL columns when none).
+    ///
+    /// The `next` CTE locks rows with `FOR UPDATE SKIP LOCKED`, so concurrent claims take different rows without
+    /// waiting; an `UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` could update more than n
+    /// rows (PostgreSQL bug #15715). It reads `queue_item_ready` in order and stops after `limit` rows. The delete
+    /// and the claim touch different rows (claimed ones, pending ones), so neither sees the other's changes.
+    static func claimRoundQuery(
+        completing claims: [ClaimedRequest], condition: ClaimCondition, worker: String, limit: Int, now: Int64,
+        leaseExpiry: Int64
     ) -> PostgresQuery {
         // With the condition's value known when the statement is planned, `true OR ...` folds away.
         let claimEvenIfExpired = condition == .always
         return """
-            WITH next (claimable_id) AS (
+            WITH done AS (
+                DELETE FROM queue_item AS q
+                USING unnest(\(claims.map(\.id.rawValue)), \(claims.map(\.attempt))) AS c (id, attempt)
+                WHERE q.id = c.id AND q.attempt = c.attempt AND q.state = 'claimed'
+                RETURNING q.id, q.attempt),
+            next (claimable_id) AS (
                 SELECT id FROM queue_item
                 WHERE state = 'pending' AND due_at <= \(now) AND (\(claimEvenIfExpired) OR NOT EXISTS (
                     SELECT FROM queue_item WHERE state = 'claimed' AND lease_expires_at <= \(now)))
                 ORDER BY debug DESC, due_at, id LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED)
-            UPDATE queue_item SET
-                state = 'claimed', attempt = attempt + 1, worker = \(worker), lease_expires_at = \(leaseExpiry)
-            FROM next WHERE id = claimable_id
-            RETURNING \(unescaped: StoredItem.columns)
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE queue_item SET
+                    state = 'claimed', attempt = attempt + 1, worker = \(worker), lease_expires_at = \(leaseExpiry)
+                FROM next WHERE id = claimable_id
+                RETURNING \(unescaped: StoredItem.columns))
+            SELECT settled.ids, settled.attempts, claimed.*
+            FROM (SELECT array_agg(id) AS ids, array_agg(attempt) AS attempts FROM done) AS settled
+            LEFT JOIN claimed ON true
             """
+    }
+}
+
+/// What one claim round did: the completed claims and the claimed rows.
+struct ClaimRound {
+    var settled: Set<ClaimFence> = []
+    var claimed: [StoredItem] = []
+}
+
+extension PostgresConnection {
+    /// Runs a ``PostgresTransferQueue/claimRoundQuery(completing:condition:worker:limit:now:leaseExpiry:)``.
+    func claimRound(_ query: PostgresQuery) async throws -> ClaimRound {
+        var round = ClaimRound()
+        var scopes = ScopeCache()
+        var firstRow = true
+        for try await row in try await self.query(query, logger: Self.silent) {
+            var cells = row.makeIterator()
+            let idsCell = cells.next()
+            let attemptsCell = cells.next()
+            // Every row repeats the completed claims: decode them once.
+            if firstRow, let idsCell, let attemptsCell {
+                let ids = try idsCell.decode([Int64]?.self) ?? []
+                let attempts = try attemptsCell.decode([Int]?.self) ?? []
+                round.settled = Set(zip(ids, attempts).map { ClaimFence(id: $0, attempt: $1) })
+            }
+            firstRow = false
+            // The LEFT JOIN's row without a claimed row: its columns are NULL.
+            var peek = cells
+            guard peek.next()?.bytes != nil else { continue }
+            var reader = CellReader(cells: cells)
+            round.claimed.append(try StoredItem(reading: &reader, scopes: &scopes))
+        }
+        return round
     }
 }

@@ -59,7 +59,7 @@ extension PostgresTransferQueue {
 
     /// Which completions were held (their rows deleted) and the follow-ups of those. A claim listed twice is completed
     /// once; the second is lost, as it would be completed one after the other.
-    private static func completionResult(
+    static func completionResult(
         _ completions: [Completion], deleted: Set<ClaimFence>
     ) -> (result: CompletionResult, followUps: [TransferRequest]) {
         var unsettled = deleted

@@ -17,7 +17,7 @@ extension PostgresConnection {
 }
 
 /// Reads a row's cells in order, each decoded from PostgreSQL's binary format.
-private struct CellReader: StoredRowReader {
+struct CellReader: StoredRowReader {
     var cells: PostgresRow.Iterator
 
     mutating func int64() throws -> Int64 { try next() }

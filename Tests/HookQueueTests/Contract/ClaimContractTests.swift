@@ -67,4 +67,45 @@ extension QueueContract {
             #expect(next > id)
         }
     }
+
+    @Test(
+        "complete-and-claim completes the held claims, reports the lost ones, rescues, then claims in priority order",
+        arguments: QueueBackends.all
+    )
+    func completeAndClaim(backend: QueueBackend) async throws {
+        try await QueueHarness.with(backend) { harness in
+            let queue = harness.queue
+            let ids = try await queue.enqueue(Requests.products(5)).ids
+            let first = try await harness.claim("w", limit: 2)
+            _ = try await queue.heartbeat([first[0]], lease: .seconds(600))
+            harness.clock.advance(by: .seconds(61))
+            #expect(try await queue.rescueExpiredLeases() == 1)  // the second claim is lost
+
+            let round = try await queue.completeAndClaim(first.map { Completion($0) }, worker: "w", limit: 2, lease: .seconds(60))
+            #expect(round.completed.completed == [ids[0]] && round.completed.lost == [first[1]])
+            #expect(round.claimed.map(\.id) == [ids[2], ids[3]])
+            #expect(round.claimed.allSatisfy { $0.worker == "w" && $0.leaseExpiresAt == harness.clock.later(by: .seconds(60)) })
+
+            // Both leases expire; the first claim still completes (no one rescued it yet), the second is rescued
+            // before the claim, as claim(worker:limit:lease:) does.
+            harness.clock.advance(by: .seconds(61))
+            let second = try await queue.completeAndClaim([Completion(round.claimed[0])], worker: "w", limit: 10, lease: .seconds(60))
+            #expect(second.completed.completed == [ids[2]] && second.completed.lost.isEmpty)
+            #expect(second.claimed.map(\.id) == [ids[4]])
+            let rescued = try await queue.list(state: .pending, limit: 10)
+            #expect(rescued.map(\.id) == [ids[1], ids[3]] && rescued.allSatisfy { $0.lastError?.contains("lease") == true })
+
+            // Follow-ups are enqueued with the completion, so the claim that follows can take them.
+            let followUp = Requests.product("p5", subscription: "crm-1", direction: .from)
+            let third = try await queue.completeAndClaim(
+                [Completion(second.claimed[0], followUps: [followUp])], worker: "w", limit: 10, lease: .seconds(60))
+            #expect(third.completed.completed == [ids[4]])
+            #expect(third.claimed.map(\.request) == [followUp])
+            #expect(try await queue.stats().total == QueueCounts(pending: 2, claimed: 1))
+
+            await #expect(throws: TransferQueueError.self) {
+                try await queue.completeAndClaim([], worker: "w", limit: 0, lease: .seconds(1))
+            }
+        }
+    }
 }
