@@ -59,22 +59,62 @@ public struct TransferWorker: Sendable {
 
     private func runSlot(_ slot: Int, inFlight: InFlightClaims, stop: StopRequest) async throws -> WorkerReport {
         var report = WorkerReport()
-        while !stop.isRequested && !Task.isCancelled {
-            guard let claim = try await queue.claim(worker: settings.id, limit: 1, lease: settings.lease).first else {
-                if settings.drain { break }
-                try await queue.waitForWork(timeout: settings.idlePoll)
-                continue
+        // The claim a completion brought along (completeAndClaim), to process next.
+        var next: ClaimedRequest?
+        while !Task.isCancelled {
+            let claim: ClaimedRequest
+            if let claimed = next {
+                claim = claimed
+                next = nil
+            } else {
+                guard !stop.isRequested else { break }
+                guard let claimed = try await queue.claim(worker: settings.id, limit: 1, lease: settings.lease).first else {
+                    if settings.drain { break }
+                    try await queue.waitForWork(timeout: settings.idlePoll)
+                    continue
+                }
+                claim = claimed
+                inFlight.add(claim)
             }
-            inFlight.add(claim)
             let result = await processor.process(claim)
             let held = inFlight.remove(claim) ?? claim
             // Settling must happen even when the slot was cancelled meanwhile (the queue's calls would refuse to run
             // in a cancelled task): it runs in a task of its own.
             let cancelled = Task.isCancelled
-            let settled = try await Task { try await settle(held, result: result, cancelled: cancelled) }.value
+            let claimNext = result == .done && !cancelled && !stop.isRequested
+            let (settled, claimed) = try await Task {
+                claimNext ? try await completeAndClaim(held, inFlight: inFlight) : (try await settle(held, result: result, cancelled: cancelled), nil)
+            }.value
             report.add(settled)
+            next = claimed
+        }
+        if let unprocessed = next {
+            // Cancelled with a claim it had not started: give it back now rather than let its lease run out.
+            _ = inFlight.remove(unprocessed)
+            report.add(try await Task { try await settle(unprocessed, result: .done, cancelled: true) }.value)
         }
         return report
+    }
+
+    /// Completes a done claim with its fan-out and claims the slot's next request in the same turn: one round
+    /// trip on a backend that can (PostgreSQL), two otherwise.
+    private func completeAndClaim(
+        _ claim: ClaimedRequest, inFlight: InFlightClaims
+    ) async throws -> (WorkerReport, ClaimedRequest?) {
+        let followUps = fanOut?.followUps(after: claim.request) ?? []
+        let (completed, claimed) = try await queue.completeAndClaim(
+            [Completion(claim, followUps: followUps)], worker: settings.id, limit: 1, lease: settings.lease)
+        var report = WorkerReport()
+        if completed.lost.isEmpty {
+            report.done = 1
+            report.followUps = followUps.count
+            onEvent(WorkerEvent(claim: summary(claim), kind: .done(followUps: followUps.count)))
+        } else {
+            report.lost = 1
+            onEvent(WorkerEvent(claim: summary(claim), kind: .leaseLost))
+        }
+        if let next = claimed.first { inFlight.add(next) }
+        return (report, claimed.first)
     }
 
     private func settle(_ claim: ClaimedRequest, result: ProcessingResult, cancelled: Bool) async throws -> WorkerReport {
