@@ -4,7 +4,8 @@
 #   - hookrules-bench: JSON bodies → Lua tables, the bundled captures through the bundled rules (three runs: the
 #     machine is shared and single runs move by ±10 %), generated bodies and batches, memory per state and RSS over
 #     1,000,000 hooks — each beside plain lua5.4 + lua-cjson in the same run;
-#   - hookrules-queue-bench: the queue beside raw SQL, kept short (1 s per enqueue case, 10,000 requests per claim case).
+#   - hookrules-queue-bench: the queue beside raw SQL, kept short (1 s per enqueue case, 10,000 requests per claim case),
+#     on SQLite and on a throwaway PostgreSQL server (scripts/postgres-test-cluster.sh, fsync on: durable commits).
 # Usage: scripts/bench.sh [REPORT_FILE]   (the report is printed, and also written to REPORT_FILE when given)
 # Exits non-zero if a build or a run fails, or if HookRules and the reference disagree on the requests produced.
 set -euo pipefail
@@ -13,6 +14,8 @@ report="${1:-/dev/null}"
 
 swift build -c release --product hookrules-bench
 swift build -c release --product hookrules-queue-bench
+eval "$(scripts/postgres-test-cluster.sh start)"
+trap 'scripts/postgres-test-cluster.sh stop "$HOOKRULES_TEST_POSTGRES_DIR"' EXIT
 
 {
     echo "HookRules benchmark report, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
@@ -35,4 +38,7 @@ swift build -c release --product hookrules-queue-bench
     echo
     echo "$ hookrules-queue-bench --seconds 1 --items 10000"
     .build/release/hookrules-queue-bench --seconds 1 --items 10000
+    echo
+    echo "$ hookrules-queue-bench --seconds 1 --items 10000 --postgres \$HOOKRULES_TEST_POSTGRES_URL"
+    .build/release/hookrules-queue-bench --seconds 1 --items 10000 --postgres "$HOOKRULES_TEST_POSTGRES_URL"
 } 2>&1 | tee "$report"
