@@ -82,80 +82,66 @@ public struct TransferWorker: Sendable {
             // in a cancelled task): it runs in a task of its own.
             let cancelled = Task.isCancelled
             let claimNext = result == .done && !cancelled && !stop.isRequested
-            let (settled, claimed) = try await Task {
-                claimNext ? try await completeAndClaim(held, inFlight: inFlight) : (try await settle(held, result: result, cancelled: cancelled), nil)
+            let (kind, claimed) = try await Task {
+                claimNext
+                    ? try await complete(held, claimingNext: true, inFlight: inFlight)
+                    : (try await settle(held, result: result, cancelled: cancelled, inFlight: inFlight), nil)
             }.value
-            report.add(settled)
+            report.add(record(held, kind))
             next = claimed
         }
         if let unprocessed = next {
             // Cancelled with a claim it had not started: give it back now rather than let its lease run out.
             _ = inFlight.remove(unprocessed)
-            report.add(try await Task { try await settle(unprocessed, result: .done, cancelled: true) }.value)
+            let kind = try await Task { try await settle(unprocessed, result: .done, cancelled: true, inFlight: inFlight) }.value
+            report.add(record(unprocessed, kind))
         }
         return report
     }
 
-    /// Completes a done claim with its fan-out and claims the slot's next request in the same turn: one round
-    /// trip on a backend that can (PostgreSQL), two otherwise.
-    private func completeAndClaim(
-        _ claim: ClaimedRequest, inFlight: InFlightClaims
-    ) async throws -> (WorkerReport, ClaimedRequest?) {
+    /// Completes a done claim with its fan-out; with `claimingNext`, also claims the slot's next request in the same
+    /// turn (completeAndClaim: one round trip on a backend that can, PostgreSQL; two otherwise).
+    private func complete(
+        _ claim: ClaimedRequest, claimingNext: Bool, inFlight: InFlightClaims
+    ) async throws -> (WorkerEvent.Kind, ClaimedRequest?) {
         let followUps = fanOut?.followUps(after: claim.request) ?? []
-        let (completed, claimed) = try await queue.completeAndClaim(
-            [Completion(claim, followUps: followUps)], worker: settings.id, limit: 1, lease: settings.lease)
-        var report = WorkerReport()
-        if completed.lost.isEmpty {
-            report.done = 1
-            report.followUps = followUps.count
-            onEvent(WorkerEvent(claim: summary(claim), kind: .done(followUps: followUps.count)))
-        } else {
-            report.lost = 1
-            onEvent(WorkerEvent(claim: summary(claim), kind: .leaseLost))
-        }
+        let completions = [Completion(claim, followUps: followUps)]
+        let (completed, claimed) = claimingNext
+            ? try await queue.completeAndClaim(completions, worker: settings.id, limit: 1, lease: settings.lease)
+            : (try await queue.complete(completions), [])
         if let next = claimed.first { inFlight.add(next) }
-        return (report, claimed.first)
+        return (completed.lost.isEmpty ? .done(followUps: followUps.count) : .leaseLost, claimed.first)
     }
 
-    private func settle(_ claim: ClaimedRequest, result: ProcessingResult, cancelled: Bool) async throws -> WorkerReport {
-        var report = WorkerReport()
-        let kind: WorkerEvent.Kind
+    /// Settles a claim by its processor's result: given back when the slot was cancelled, else completed, retried
+    /// or dead-lettered. A claim whose lease was lost meanwhile is someone else's: nothing is done with it.
+    private func settle(
+        _ claim: ClaimedRequest, result: ProcessingResult, cancelled: Bool, inFlight: InFlightClaims
+    ) async throws -> WorkerEvent.Kind {
         do {
             if cancelled {
                 try await queue.release(claim)
-                report.released = 1
-                kind = .released
-            } else {
-                switch result {
-                case .done:
-                    let followUps = fanOut?.followUps(after: claim.request) ?? []
-                    let completion = try await queue.complete([Completion(claim, followUps: followUps)])
-                    guard completion.lost.isEmpty else { throw TransferQueueError.leaseLost(id: claim.id, attempt: claim.attempt) }
-                    report.done = 1
-                    report.followUps = followUps.count
-                    kind = .done(followUps: followUps.count)
-                case let .retry(error, retryAfter):
-                    let outcome = try await queue.fail(claim, error: error, retryAfter: retryAfter)
-                    if outcome == .deadLettered {
-                        report.deadLettered = 1
-                        kind = .deadLettered(error: error)
-                    } else {
-                        report.retried = 1
-                        kind = .retried(error: error)
-                    }
-                case let .reject(error):
-                    try await queue.deadLetter(claim, error: error)
-                    report.deadLettered = 1
-                    kind = .deadLettered(error: error)
-                }
+                return .released
+            }
+            switch result {
+            case .done:
+                return try await complete(claim, claimingNext: false, inFlight: inFlight).0
+            case let .retry(error, retryAfter):
+                let outcome = try await queue.fail(claim, error: error, retryAfter: retryAfter)
+                return outcome == .deadLettered ? .deadLettered(error: error) : .retried(error: error)
+            case let .reject(error):
+                try await queue.deadLetter(claim, error: error)
+                return .deadLettered(error: error)
             }
         } catch TransferQueueError.leaseLost {
-            report = WorkerReport()
-            report.lost = 1
-            kind = .leaseLost
+            return .leaseLost
         }
+    }
+
+    /// Reports a settled claim to the event handler and counts it.
+    private func record(_ claim: ClaimedRequest, _ kind: WorkerEvent.Kind) -> WorkerReport {
         onEvent(WorkerEvent(claim: summary(claim), kind: kind))
-        return report
+        return WorkerReport(kind)
     }
 
     private func beatHearts(of inFlight: InFlightClaims) async throws {

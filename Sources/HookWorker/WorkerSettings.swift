@@ -33,6 +33,19 @@ public struct WorkerReport: Sendable, Hashable {
 
     public init() {}
 
+    /// The count of one settled claim.
+    init(_ kind: WorkerEvent.Kind) {
+        switch kind {
+        case let .done(followUps):
+            done = 1
+            self.followUps = followUps
+        case .retried: retried = 1
+        case .deadLettered: deadLettered = 1
+        case .leaseLost: lost = 1
+        case .released: released = 1
+        }
+    }
+
     mutating func add(_ other: WorkerReport) {
         done += other.done
         retried += other.retried
