@@ -53,8 +53,8 @@ struct BulkRowParser {
             throw problem(record, field: "scope", message: "\"\(cell)\" is not a scope (write collection/action, e.g. product/updated)")
         }
         guard settings.catalog.contains(scope) else {
-            let known = settings.catalog.scopes.sorted().map(\.description).joined(separator: ", ")
-            throw problem(record, field: "scope", message: "\(scope) is not in the catalog of \(settings.catalogSource) (\(known))")
+            throw problem(
+                record, field: "scope", message: "\(scope) is not in the catalog of \(settings.catalogSource) (\(settings.catalog.listing))")
         }
         return scope
     }

@@ -11,6 +11,9 @@ public struct ScopeCatalog: Sendable, Hashable {
 
     public func contains(_ scope: Scope) -> Bool { scopes.contains(scope) }
 
+    /// The scopes sorted and comma-separated, for messages that say what would have been accepted.
+    public var listing: String { scopes.sorted().map(\.description).joined(separator: ", ") }
+
     /// The catalog's scope written `text`, or nil when `text` names no scope of the catalog.
     public func scope(named text: String) -> Scope? { byText[text] }
 }

@@ -94,9 +94,7 @@ struct BulkCommand: AsyncParsableCommand {
         let (book, subscriptions) = try ruleOptions.files.load()
         let directory = SubscriptionDirectory(subscriptions)
         guard let chosen = directory[subscription] else {
-            printError("unknown subscription \"\(subscription)\""
-                + (ruleOptions.files.subscriptionsPath.map { " (not in \($0))" } ?? " (no subscriptions file)"))
-            throw ExitCode(64)
+            throw ruleOptions.files.unknownSubscription(subscription)
         }
         guard let rule = book.rules[chosen.integration] else {
             printError("subscription \"\(subscription)\": no rule file \(ruleOptions.rules)/\(chosen.integration).lua")
@@ -104,8 +102,7 @@ struct BulkCommand: AsyncParsableCommand {
         }
         let source = "\(ruleOptions.rules)/\(chosen.integration).lua"
         if let scope, !rule.catalog.contains(scope) {
-            let known = rule.catalog.scopes.sorted().map(\.description).joined(separator: ", ")
-            printError("--scope \(scope) is not in the catalog of \(source) (\(known))")
+            printError("--scope \(scope) is not in the catalog of \(source) (\(rule.catalog.listing))")
             throw ExitCode(64)
         }
         var settings = BulkImportSettings(

@@ -51,9 +51,7 @@ struct ReplayCommand: AsyncParsableCommand {
     mutating func run() async throws {
         let engine = try ruleOptions.files.engine()
         if let subscription, engine.subscriptions[subscription] == nil {
-            printError("unknown subscription \"\(subscription)\""
-                + (ruleOptions.files.subscriptionsPath.map { " (not in \($0))" } ?? " (no subscriptions file)"))
-            throw ExitCode(64)
+            throw ruleOptions.files.unknownSubscription(subscription)
         }
         let printer = ReplayPrinter(format: format, trace: trace)
         let queue = enqueue ? try await queueOptions.open() : nil

@@ -48,6 +48,12 @@ struct RuleFiles {
         }
     }
 
+    /// Prints that `id` names no subscription (and where it was looked for) and returns the usage-error exit.
+    func unknownSubscription(_ id: String) -> ExitCode {
+        printError("unknown subscription \"\(id)\"" + (subscriptionsPath.map { " (not in \($0))" } ?? " (no subscriptions file)"))
+        return ExitCode(64)
+    }
+
     func engine(countingLines: Bool = false) throws -> RuleEngine {
         let (book, subscriptions) = try load()
         do {
