@@ -9,8 +9,15 @@ protocol BenchmarkBackend {
     func queueEnqueue(storage: String, batch: Int, shape: BenchmarkRequests.Shape, seconds: Double) async throws -> Rate
     func rawEnqueue(storage: String, batch: Int, shape: BenchmarkRequests.Shape, seconds: Double) async throws -> Rate
     func queueClaimAndAck(storage: String, items: Int, workers: Int, batch: Int) async throws -> Rate
-    func rawClaimAndDelete(storage: String, items: Int, workers: Int, batch: Int) async throws -> Rate
+    /// The reference first (unnamed), then any other loop shown beside it.
+    func rawClaimAndDelete(storage: String, items: Int, workers: Int, batch: Int) async throws -> [ReferenceRate]
 
     /// Removes every case's storage.
     func removeStorage() async throws
+}
+
+/// A plain-SQL rate; `name` tells a loop other than the reference apart in the report.
+struct ReferenceRate {
+    var name: String? = nil
+    let rate: Rate
 }

@@ -26,7 +26,8 @@ struct PostgresBenchmark: BenchmarkBackend {
     var notes: String {
         """
         queue workers are tasks sharing one PostgresTransferQueue (its pool); raw workers are tasks with a connection each
-        raw claim+ack: DELETE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED) RETURNING, one statement per batch
+        \(RawPostgres.Loop.claimThenDelete.description)
+        \(RawPostgres.Loop.deleteAsClaim.description) ("vs delete as claim" rows)
         """
     }
 
@@ -49,25 +50,34 @@ struct PostgresBenchmark: BenchmarkBackend {
     }
 
     /// Fills the table with `items` rows, then times `workers` tasks, each on its own connection (as separate worker
-    /// processes would have), running the claim/delete loop until the table is empty.
-    func rawClaimAndDelete(storage: String, items: Int, workers: Int, batch: Int) async throws -> Rate {
-        let raw = RawPostgres(schema: "raw_\(storage)")
-        try await Self.withConnection(to: database) { connection in
-            try await raw.createTable(on: connection)
-            for start in stride(from: 0, to: items, by: 1000) {
-                try await raw.insert(first: start, count: min(1000, items - start), .ordered, on: connection)
-            }
-        }
-        let rate = try await Rate.measure {
-            try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<workers {
-                    group.addTask { try await Self.withConnection(to: database) { try await raw.drain(batch: batch, on: $0) } }
+    /// processes would have), running the claim/delete loop until the table is empty: once for each of
+    /// ``RawPostgres/Loop``'s shapes, the reference first.
+    func rawClaimAndDelete(storage: String, items: Int, workers: Int, batch: Int) async throws -> [ReferenceRate] {
+        var rates: [ReferenceRate] = []
+        for loop in RawPostgres.Loop.allCases {
+            let raw = RawPostgres(schema: "raw_\(storage)_\(loop)".lowercased())
+            try await Self.withConnection(to: database) { connection in
+                try await raw.createTable(on: connection)
+                for start in stride(from: 0, to: items, by: 1000) {
+                    try await raw.insert(first: start, count: min(1000, items - start), .ordered, on: connection)
                 }
-                return try await group.reduce(0, +)
             }
+            let rate = try await Rate.measure {
+                try await withThrowingTaskGroup(of: Int.self) { group in
+                    for worker in 0..<workers {
+                        group.addTask {
+                            try await Self.withConnection(to: database) {
+                                try await raw.drain(batch: batch, loop: loop, worker: "worker-\(worker)", on: $0)
+                            }
+                        }
+                    }
+                    return try await group.reduce(0, +)
+                }
+            }
+            guard rate.items == items else { throw QueueBenchmarkFailure("drained \(rate.items) of \(items) rows") }
+            rates.append(ReferenceRate(name: loop == .claimThenDelete ? nil : "delete as claim", rate: rate))
         }
-        guard rate.items == items else { throw QueueBenchmarkFailure("drained \(rate.items) of \(items) rows") }
-        return rate
+        return rates
     }
 
     func removeStorage() async throws {

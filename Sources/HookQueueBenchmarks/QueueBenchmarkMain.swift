@@ -44,9 +44,11 @@ struct QueueBenchmarkMain {
             let storage = "claim_\(workers)"
             let ours = try await backend.queueClaimAndAck(
                 storage: storage, items: options.items, workers: workers, batch: options.claimBatch)
-            let raw = try await backend.rawClaimAndDelete(
+            let references = try await backend.rawClaimAndDelete(
                 storage: storage, items: options.items, workers: workers, batch: options.claimBatch)
-            report.add(name, ours: ours, reference: raw)
+            for reference in references {
+                report.add(reference.name.map { "\(name) vs \($0)" } ?? name, ours: ours, reference: reference.rate)
+            }
         }
         return report
     }
@@ -64,7 +66,7 @@ struct QueueBenchmarkReport {
     }
 
     func print() {
-        let widths = [30, 12, 12, 10]
+        let widths = [46, 12, 12, 10]
         for row in rows {
             Swift.print(zip(row, widths).enumerated().map { index, pair in
                 let (text, width) = pair

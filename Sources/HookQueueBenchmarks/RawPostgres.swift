@@ -4,8 +4,7 @@ import PostgresNIO
 
 /// The plain-SQL reference on PostgreSQL, through postgres-nio with nothing on top: a table with the same request
 /// columns and only a primary key in a schema of its own, one multi-row `INSERT` per batch (a statement commits on
-/// its own), and a claim/delete loop of one statement per batch, with no coalescing, priority, leases, fencing or
-/// retries.
+/// its own), and a claim/delete loop (``Loop``), with no coalescing, priority, leases, fencing or retries.
 struct RawPostgres {
     let schema: String
 
@@ -15,7 +14,7 @@ struct RawPostgres {
             CREATE TABLE \(schema).job (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subscription text NOT NULL,
                 integration text NOT NULL, scope text NOT NULL, direction text NOT NULL, external_id text NOT NULL,
-                hook_id text)
+                hook_id text, claimed_by text)
             """), logger: Self.logger)
     }
 
@@ -41,23 +40,58 @@ struct RawPostgres {
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger)
     }
 
-    /// Deletes batches of `batch` rows, returning and decoding them as a worker would, until the table is empty;
-    /// returns how many it took. One statement per batch: `FOR UPDATE SKIP LOCKED` keeps workers apart.
-    func drain(batch: Int, on connection: PostgresConnection) async throws -> Int {
-        let sql = """
-            DELETE FROM \(schema).job WHERE id IN (
-                SELECT id FROM \(schema).job ORDER BY id LIMIT \(batch) FOR UPDATE SKIP LOCKED)
-            RETURNING id, subscription, integration, scope, direction, external_id, hook_id
+    /// The two shapes of a plain claim/delete loop.
+    enum Loop: CaseIterable {
+        /// Mark a batch claimed in one statement (its own transaction), then delete it in a second: what any worker
+        /// must do when the work happens outside the transaction, as an HTTP delivery does. The same shape as the
+        /// SQLite reference, and the reference the queue is measured against.
+        case claimThenDelete
+        /// The claim is the delete: one `DELETE ... RETURNING` per batch, no claim survives a commit. The least any
+        /// loop can do, for a worker that does its work inside the transaction; shown beside the other as a floor.
+        case deleteAsClaim
+
+        var description: String {
+            switch self {
+            case .claimThenDelete:
+                "raw claim+ack: WITH next AS (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED) UPDATE ... RETURNING, then DELETE ... WHERE id = ANY(ids): two statements per batch"
+            case .deleteAsClaim:
+                "raw claim as delete: DELETE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED) RETURNING, one statement per batch"
+            }
+        }
+    }
+
+    /// Claims (and deletes) batches of `batch` rows the `loop`'s way, returning and decoding them as a worker would,
+    /// until the table is empty; returns how many it took. `FOR UPDATE SKIP LOCKED` keeps workers apart.
+    func drain(batch: Int, loop: Loop, worker: String, on connection: PostgresConnection) async throws -> Int {
+        let returning = "RETURNING job.id, subscription, integration, scope, direction, external_id, hook_id"
+        let claim = switch loop {
+        case .claimThenDelete:
             """
+            WITH next AS (
+                SELECT id FROM \(schema).job WHERE claimed_by IS NULL ORDER BY id LIMIT \(batch) FOR UPDATE SKIP LOCKED)
+            UPDATE \(schema).job SET claimed_by = $1 FROM next WHERE job.id = next.id \(returning)
+            """
+        case .deleteAsClaim:
+            """
+            DELETE FROM \(schema).job WHERE id IN (
+                SELECT id FROM \(schema).job ORDER BY id LIMIT \(batch) FOR UPDATE SKIP LOCKED) \(returning)
+            """
+        }
+        var bindings = PostgresBindings()
+        if loop == .claimThenDelete { bindings.append(worker) }
         var taken = 0
         while true {
-            var rows = 0
-            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger) {
-                _ = try row.decode((Int64, String, String, String, String, String, String?).self)
-                rows += 1
+            var ids: [Int64] = []
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: claim, binds: bindings), logger: Self.logger)
+            for try await row in rows {
+                let (id, _, _, _, _, _, _) = try row.decode((Int64, String, String, String, String, String, String?).self)
+                ids.append(id)
             }
-            if rows == 0 { return taken }
-            taken += rows
+            if ids.isEmpty { return taken }
+            if loop == .claimThenDelete {
+                try await connection.query("DELETE FROM \(unescaped: schema).job WHERE id = ANY(\(ids))", logger: Self.logger)
+            }
+            taken += ids.count
         }
     }
 

@@ -36,8 +36,9 @@ struct SQLiteBenchmark: BenchmarkBackend {
         return rate
     }
 
-    func rawClaimAndDelete(storage: String, items: Int, workers: Int, batch: Int) async throws -> Rate {
-        try await ReferenceSide.claimAndDelete(path: rawPath(storage), items: items, workers: workers, batch: batch)
+    func rawClaimAndDelete(storage: String, items: Int, workers: Int, batch: Int) async throws -> [ReferenceRate] {
+        [ReferenceRate(rate: try await ReferenceSide.claimAndDelete(
+            path: rawPath(storage), items: items, workers: workers, batch: batch))]
     }
 
     func removeStorage() async throws {
