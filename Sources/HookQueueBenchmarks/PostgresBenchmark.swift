@@ -38,7 +38,7 @@ struct PostgresBenchmark: BenchmarkBackend {
     func rawEnqueue(storage: String, batch: Int, shape: BenchmarkRequests.Shape, seconds: Double) async throws -> Rate {
         let raw = RawPostgres(schema: "raw_\(storage)")
         return try await Self.withConnection(to: database) { connection in
-            try await raw.createTable(on: connection)
+            try await raw.createTable(on: connection, forClaims: false)
             return try await Rate.batches(of: batch, for: seconds) { first in
                 try await raw.insert(first: first, count: batch, shape, on: connection)
             }
@@ -57,7 +57,7 @@ struct PostgresBenchmark: BenchmarkBackend {
         for loop in RawPostgres.Loop.allCases {
             let raw = RawPostgres(schema: "raw_\(storage)_\(loop)".lowercased())
             try await Self.withConnection(to: database) { connection in
-                try await raw.createTable(on: connection)
+                try await raw.createTable(on: connection, forClaims: true)
                 for start in stride(from: 0, to: items, by: 1000) {
                     try await raw.insert(first: start, count: min(1000, items - start), .ordered, on: connection)
                 }

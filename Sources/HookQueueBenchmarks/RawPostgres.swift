@@ -3,18 +3,25 @@ import Logging
 import PostgresNIO
 
 /// The plain-SQL reference on PostgreSQL, through postgres-nio with nothing on top: a table with the same request
-/// columns and only a primary key in a schema of its own, one multi-row `INSERT` per batch (a statement commits on
-/// its own), and a claim/delete loop (``Loop``), with no coalescing, priority, leases, fencing or retries.
+/// columns and a primary key in a schema of its own (for the claim cases also the one index a claim needs), one
+/// multi-row `INSERT` per batch (a statement commits on its own), and a claim/delete loop (``Loop``), with no
+/// coalescing, priority, leases, fencing or retries.
 struct RawPostgres {
     let schema: String
 
-    func createTable(on connection: PostgresConnection) async throws {
+    func createTable(on connection: PostgresConnection, forClaims: Bool) async throws {
         try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema)"), logger: Self.logger)
         try await connection.query(PostgresQuery(unsafeSQL: """
             CREATE TABLE \(schema).job (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subscription text NOT NULL,
                 integration text NOT NULL, scope text NOT NULL, direction text NOT NULL, external_id text NOT NULL,
                 hook_id text, claimed_by text)
+            """), logger: Self.logger)
+        guard forClaims else { return }
+        // Without it, each claim walks the primary key over every row claimed or deleted so far that vacuum has not
+        // yet removed (measured: 9,000/s instead of 30,000/s at 50,000 rows): the reference would be a straw man.
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            CREATE INDEX job_unclaimed ON \(schema).job (id) WHERE claimed_by IS NULL
             """), logger: Self.logger)
     }
 

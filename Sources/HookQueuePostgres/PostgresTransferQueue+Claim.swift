@@ -97,7 +97,7 @@ extension PostgresTransferQueue {
         case always
     }
 
-    /// Completes `claims` still held (fenced by id, attempt and state, as ``complete(_:)`` is) and claims up to
+    /// Completes `claims` still held (fenced by id, attempt and the row being claimed, as ``complete(_:)`` is) and claims up to
     /// `limit` due pending rows in priority order, in one statement. Its one or more rows carry the completed
     /// claims' ids and attempts (as arrays, NULL when none) and a claimed row each (NULL columns when none).
     ///
@@ -115,7 +115,7 @@ extension PostgresTransferQueue {
             WITH done AS (
                 DELETE FROM queue_item AS q
                 USING unnest(\(claims.map(\.id.rawValue)), \(claims.map(\.attempt))) AS c (id, attempt)
-                WHERE q.id = c.id AND q.attempt = c.attempt AND q.state = 'claimed'
+                WHERE q.id = c.id AND q.attempt = c.attempt AND q.lease_expires_at IS NOT NULL
                 RETURNING q.id, q.attempt),
             next (claimable_id) AS (
                 SELECT id FROM queue_item

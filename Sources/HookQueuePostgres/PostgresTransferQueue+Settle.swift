@@ -2,7 +2,14 @@ import HookQueue
 import HookRules
 import PostgresNIO
 
-/// Heartbeat, complete, fail, dead-letter and release: every statement is fenced by (id, attempt, state = 'claimed').
+/// Heartbeat, complete, fail, dead-letter and release: every statement is fenced by id, attempt and the row being
+/// claimed.
+///
+/// Statements that find claimed rows by id say "claimed" as `lease_expires_at IS NOT NULL` (a CHECK makes it the same
+/// as `state = 'claimed'`): `state = 'claimed'` matches the predicate of `queue_item_lease`, and the planner then
+/// read that index, whose dead entries its statistics do not count, instead of the primary key. Measured: after
+/// 27,700 claims the completing `DELETE` of a claim round bitmap-scanned 27,700 lease entries, 5.4 of the round's
+/// 6.1 ms.
 extension PostgresTransferQueue {
     public func heartbeat(_ claims: [ClaimedRequest], lease: Duration) async throws -> HeartbeatResult {
         guard lease > .zero else { throw TransferQueueError.invalidArgument("lease \(lease) is not positive") }
@@ -12,7 +19,7 @@ extension PostgresTransferQueue {
             let held = try await connection.fences("""
                 UPDATE queue_item AS q SET lease_expires_at = \(now + leaseMicroseconds)
                 FROM unnest(\(claims.map(\.id.rawValue)), \(claims.map(\.attempt))) AS c (id, attempt)
-                WHERE q.id = c.id AND q.attempt = c.attempt AND q.state = 'claimed'
+                WHERE q.id = c.id AND q.attempt = c.attempt AND q.lease_expires_at IS NOT NULL
                 RETURNING q.id, q.attempt
                 """)
             return (held, now + leaseMicroseconds)
@@ -36,7 +43,7 @@ extension PostgresTransferQueue {
         let delete: PostgresQuery = """
             DELETE FROM queue_item AS q
             USING unnest(\(claims.map(\.id.rawValue)), \(claims.map(\.attempt))) AS c (id, attempt)
-            WHERE q.id = c.id AND q.attempt = c.attempt AND q.state = 'claimed'
+            WHERE q.id = c.id AND q.attempt = c.attempt AND q.lease_expires_at IS NOT NULL
             RETURNING q.id, q.attempt
             """
         guard completions.contains(where: { !$0.followUps.isEmpty }) else {
@@ -114,7 +121,7 @@ extension PostgresTransferQueue {
     static func held(_ connection: PostgresConnection, _ claim: ClaimedRequest) async throws -> StoredItem {
         let rows = try await connection.items("""
             SELECT \(unescaped: StoredItem.columns) FROM queue_item
-            WHERE id = \(claim.id.rawValue) AND attempt = \(claim.attempt) AND state = 'claimed'
+            WHERE id = \(claim.id.rawValue) AND attempt = \(claim.attempt) AND lease_expires_at IS NOT NULL
             FOR UPDATE
             """)
         guard let item = rows.first else { throw TransferQueueError.leaseLost(id: claim.id, attempt: claim.attempt) }

@@ -142,6 +142,29 @@ struct PostgresQueueTests {
         }
     }
 
+    @Test("completing claims finds them by primary key, not through the lease index, once statistics are gathered")
+    func completionReadsThePrimaryKey() async throws {
+        try await withDatabase { store, queues in
+            let queue = try await queues.open(store.configuration)
+            try await queue.enqueue(Requests.products(20_000))
+            let claims = try await queue.claim(worker: "w", limit: 50, lease: .seconds(60))
+            let round = PostgresTransferQueue.claimRoundQuery(
+                completing: claims, condition: .always, worker: "w", limit: 50, now: 0, leaseExpiry: 1)
+            let plan = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
+                // With these statistics (few claimed rows), `state = 'claimed'` by id was planned as a bitmap scan of
+                // the lease index: cheap on paper, slow once the index is full of dead entries.
+                try await connection.query("ANALYZE queue_item", logger: TestPostgresServer.logger)
+                return try await connection.query(
+                    PostgresQuery(unsafeSQL: "EXPLAIN " + round.sql, binds: round.binds), logger: TestPostgresServer.logger
+                ).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
+            }
+            let delete = plan.components(separatedBy: "CTE next").first ?? plan
+            #expect(delete.contains("Delete on queue_item q"), "\(plan)")
+            #expect(delete.contains("queue_item_pkey on queue_item q"), "\(plan)")
+            #expect(!delete.contains("queue_item_lease"), "\(plan)")
+        }
+    }
+
     @Test("a server error reads as the server's message with its SQLSTATE")
     func readableErrors() async throws {
         try await withDatabase { store, queues in
