@@ -155,7 +155,7 @@ struct PostgresQueueTests {
                 // the lease index: cheap on paper, slow once the index is full of dead entries.
                 try await connection.query("ANALYZE queue_item", logger: TestPostgresServer.logger)
                 return try await connection.query(
-                    PostgresQuery(unsafeSQL: "EXPLAIN " + round.sql, binds: round.binds), logger: TestPostgresServer.logger
+                    PostgresQuery(unsafeSQL: "EXPLAIN " + ClaimRoundStatement.sql, binds: try round.makeBindings()), logger: TestPostgresServer.logger
                 ).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
             }
             let delete = plan.components(separatedBy: "CTE next").first ?? plan
