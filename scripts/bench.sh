@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces every figure of docs/performance.md in one go (about 4 minutes here once built; the release build adds
-# a few more on a clean tree): builds the release benchmarks, then runs
+# Reproduces every figure of docs/performance.md in one go (about 2 1/2 minutes here once built; the release build
+# adds about 6 more on a clean tree; the report ends with both times): builds the release benchmarks, then runs
 #   - hookrules-bench: JSON bodies → Lua tables, the bundled captures through the bundled rules (three runs: the
 #     machine is shared and single runs move by ±10 %), generated bodies and batches, memory per state and RSS over
 #     1,000,000 hooks — each beside plain lua5.4 + lua-cjson in the same run;
@@ -12,8 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 report="${1:-/dev/null}"
 
+SECONDS=0
 swift build -c release --product hookrules-bench
 swift build -c release --product hookrules-queue-bench
+build_seconds=$SECONDS
 eval "$(scripts/postgres-test-cluster.sh start)"
 trap 'scripts/postgres-test-cluster.sh stop "$HOOKRULES_TEST_POSTGRES_DIR"' EXIT
 
@@ -22,8 +24,8 @@ trap 'scripts/postgres-test-cluster.sh stop "$HOOKRULES_TEST_POSTGRES_DIR"' EXIT
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME")"
     echo "toolchain: $(swift --version 2>/dev/null | head -1); $(lua5.4 -v 2>&1); lua-cjson $(dpkg-query -W -f '${Version}' lua-cjson 2>/dev/null || echo '?')"
     echo
-    echo "$ hookrules-bench --seconds 0.5 --only json"
-    .build/release/hookrules-bench --seconds 0.5 --only json
+    echo "$ hookrules-bench --seconds 0.2 --only json"
+    .build/release/hookrules-bench --seconds 0.2 --only json
     for run in 1 2 3; do
         echo
         echo "$ hookrules-bench --seconds 1 --only rules   (run $run of 3)"
@@ -41,4 +43,6 @@ trap 'scripts/postgres-test-cluster.sh stop "$HOOKRULES_TEST_POSTGRES_DIR"' EXIT
     echo
     echo "$ hookrules-queue-bench --seconds 1 --items 10000 --postgres \$HOOKRULES_TEST_POSTGRES_URL"
     .build/release/hookrules-queue-bench --seconds 1 --items 10000 --postgres "$HOOKRULES_TEST_POSTGRES_URL"
+    echo
+    echo "time: release build $((build_seconds / 60)) min $((build_seconds % 60)) s, runs $(((SECONDS - build_seconds) / 60)) min $(((SECONDS - build_seconds) % 60)) s"
 } 2>&1 | tee "$report"
