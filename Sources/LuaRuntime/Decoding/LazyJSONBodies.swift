@@ -12,10 +12,16 @@ import CLuaShim
 /// removes the key and the metatable and fills the table itself, so from then on it is an ordinary table, identical
 /// to an eagerly decoded one. Rules never see the key: every raw access (`next`, `rawget`, `rawlen`, `rawset`) and
 /// every metamethod builds a placeholder first. A placeholder of an earlier run refuses to build.
+///
+/// The same mechanism defers one field of a host table (`hook.raw`, see `deferField`): the table is a placeholder
+/// whose building sets that field, so the bytes are copied into Lua only when a rule reads the field or touches the
+/// table as a whole, and the table is never seen without it.
 final class LazyJSONBodies {
     private struct Body {
         let bytes: [UInt8]
         let structure: JSONStructure
+        /// For a deferred field: its name, `bytes` being its value (`structure` is then empty).
+        var field: String?
     }
 
     /// What a placeholder's tag says: run (20 bits), member lookups so far (3 bits), body (8 bits), ordinal (32 bits).
@@ -73,7 +79,7 @@ final class LazyJSONBodies {
 
     private func recycleBodies() {
         while let body = bodies.popLast(), spareStructures.count < 4 {
-            spareStructures.append(body.structure)
+            if body.field == nil { spareStructures.append(body.structure) }
         }
         bodies.removeAll(keepingCapacity: true)
     }
@@ -104,6 +110,16 @@ final class LazyJSONBodies {
         }
         bodies.append(Body(bytes: bytes, structure: structure))
         pushPlaceholder(body: bodies.count - 1, ordinal: 0, state: state, handingOut: false)
+    }
+
+    /// Makes the table on top of the stack a placeholder that gets its field `name`, `bytes` as a Lua string, when it
+    /// is built. False, with nothing changed, when there is no room for another body in a tag: the caller then sets
+    /// the field itself.
+    func deferField(_ name: String, bytes: [UInt8], ofTableOnTopOf state: OpaquePointer) -> Bool {
+        guard metatableRef != nil, bodies.count < Self.maxBodies, lua_checkstack(state, 3) != 0 else { return false }
+        bodies.append(Body(bytes: bytes, structure: JSONStructure(), field: name))
+        markPlaceholder(onTopOf: state, body: bodies.count - 1, ordinal: 0)
+        return true
     }
 
     /// Whether the value at `index` is a placeholder (of this run or an earlier one).
@@ -160,7 +176,8 @@ final class LazyJSONBodies {
         let table = lua_absindex(state, index), keyIndex = lua_absindex(state, keyIndex)
         guard var tag = tag(of: table, in: state) else { return .notPending }
         let body = bodies[tag.body]
-        guard tag.lookups < Self.maxLookups, lua_type(state, keyIndex) == LUA_TSTRING,
+        // A table with a deferred field gets it (and every other read its answer) by being built.
+        guard body.field == nil, tag.lookups < Self.maxLookups, lua_type(state, keyIndex) == LUA_TSTRING,
             body.bytes[body.structure.containers[tag.ordinal].start] == UInt8(ascii: "{"), lua_checkstack(state, 8) != 0
         else { return .needsBuild }
         var length = 0
@@ -212,6 +229,17 @@ final class LazyJSONBodies {
         body bodyIndex: Int, ordinal: Int, state: OpaquePointer, memory: UnsafeMutablePointer<MemoryAccount>
     ) throws(BodyDecodingError) {
         let body = bodies[bodyIndex]
+        if let name = body.field {
+            var name = name
+            name.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+            body.bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+            lua_rawset(state, -3)
+            if memory.pointee.isOverLimit {
+                throw BodyDecodingError(
+                    .json, offset: 0, reason: "\(name) needs more memory than the rule's limit (\(memory.pointee.limit) bytes)")
+            }
+            return
+        }
         try body.bytes.withUnsafeBytes { buffer in
             Result { () throws(BodyDecodingError) in
                 let start = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -243,19 +271,25 @@ final class LazyJSONBodies {
         createTable(
             for: body.structure.containers[ordinal], in: body.bytes, state: state, presizeLimit: Self.presizeLimit,
             extraSlots: 1)
-        lua_pushlightuserdata(state, tagKey)
-        lua_pushinteger(state, lua_Integer(Tag(run: run, body: bodyIndex, ordinal: ordinal).value))
-        lua_rawset(state, -3)
-        if let metatableRef {
-            lua_rawgeti(state, hr_registry_index(), lua_Integer(metatableRef))
-            _ = lua_setmetatable(state, -2)
-        }
+        markPlaceholder(onTopOf: state, body: bodyIndex, ordinal: ordinal)
         if listed {
             if handingOut {
                 lua_pushvalue(state, -1)
                 lua_rawseti(state, -3, key)
             }
             hr_remove(state, -2)
+        }
+    }
+
+    /// Tags the table on top of the stack as the placeholder of `ordinal` in body `bodyIndex` and gives it the lazy
+    /// metatable.
+    private func markPlaceholder(onTopOf state: OpaquePointer, body bodyIndex: Int, ordinal: Int) {
+        lua_pushlightuserdata(state, tagKey)
+        lua_pushinteger(state, lua_Integer(Tag(run: run, body: bodyIndex, ordinal: ordinal).value))
+        lua_rawset(state, -3)
+        if let metatableRef {
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(metatableRef))
+            _ = lua_setmetatable(state, -2)
         }
     }
 

@@ -54,14 +54,26 @@ struct LuaInputWriter {
                 lua_rawset(state, -3)
             }
         case .table(let fields):
-            lua_createtable(state, 0, Int32(clamping: fields.count))
-            for (key, field) in fields {
+            try pushTable(fields, extraSlots: 0, name: name)
+        case .tableDeferringBytes(let fields, let key, let bytes):
+            // Two slots more: the placeholder's tag, and the field itself once it is built.
+            try pushTable(fields, extraSlots: 2, name: name)
+            if !lazyBodies.deferField(key, bytes: bytes, ofTableOnTopOf: state) {
                 pushString(key)
-                try push(field, name: "\(name).\(key)")
+                bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
                 lua_rawset(state, -3)
             }
         }
         try checkMemory(name)
+    }
+
+    private func pushTable(_ fields: [(String, LuaInput)], extraSlots: Int, name: String) throws(LuaError) {
+        lua_createtable(state, 0, Int32(clamping: fields.count + extraSlots))
+        for (key, field) in fields {
+            pushString(key)
+            try push(field, name: "\(name).\(key)")
+            lua_rawset(state, -3)
+        }
     }
 
     private func push(_ value: LuaValue, name: String, depth: Int) throws(LuaError) {
