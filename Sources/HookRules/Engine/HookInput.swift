@@ -15,7 +15,7 @@ enum HookInput {
             ("id", .value(.string(hook.id))),
             ("integration", .value(.string(hook.integration))),
             ("subscription", .value(.string(hook.subscription))),
-            ("headers", .strings(hook.headers.normalizedFields)),
+            ("headers", .lazyStrings(hook.headers.normalizedFields)),
             ("query", .strings(hook.query.map { (name: $0.key, value: $0.value) })),
             ("body", body),
         ], name: "raw", bytes: hook.body))

@@ -12,24 +12,11 @@ struct DeferredBytesTests {
         [("id", .value("hook-1")), ("headers", .strings([(name: "x-topic", value: "t")])), ("body", .lazyJSON(body))]
     }
 
-    private enum Outcome: Equatable {
-        case values([LuaValue])
-        case error(LuaError.Kind, String)
-    }
-
     /// What `source` (the body of `handle(hook)`) returns with the field set eagerly, and with it deferred.
-    private func bothWays(_ source: String, raw: [UInt8] = raw) throws -> (eager: Outcome, deferred: Outcome) {
+    private func bothWays(_ source: String, raw: [UInt8] = raw) throws -> (eager: RuleOutcome, deferred: RuleOutcome) {
         let body = Array(#"{"id": 7, "data": {"a": 1}}"#.utf8)
-        func run(_ hook: LuaInput) throws -> Outcome {
-            var rule = try RuleHarness("return { handle = function(hook) \(source) end }")
-            do {
-                return .values(try rule.handle(hook).values)
-            } catch {
-                return .error(error.kind, error.message)
-            }
-        }
-        let eager = try run(.table(Self.fields(body) + [("raw", .bytes(raw))]))
-        let deferred = try run(.tableDeferringBytes(Self.fields(body), name: "raw", bytes: raw))
+        let eager = try RuleOutcome.of(source, with: .table(Self.fields(body) + [("raw", .bytes(raw))]))
+        let deferred = try RuleOutcome.of(source, with: .tableDeferringBytes(Self.fields(body), name: "raw", bytes: raw))
         return (eager, deferred)
     }
 
