@@ -49,11 +49,18 @@ struct RequestValidator {
             RuleFailure(record: record, message: message, location: location)
         }
         guard let text = entry.scope else { throw failure("a request has no scope") }
-        guard var scope = rule.catalog.scope(named: text) ?? Scope(text) else {
-            throw failure("\"\(text)\" is not a scope such as \"product/updated\"")
-        }
-        guard rule.catalog.contains(scope) else {
-            throw failure("scope \(scope) is not declared in the scopes of \(rule.script.name)")
+        // A scope found by its text is in the catalog; only one parsed from the text needs the (hashing) check.
+        var scope: Scope
+        if let declared = rule.catalog.scope(named: text) {
+            scope = declared
+        } else {
+            guard let parsed = Scope(text) else {
+                throw failure("\"\(text)\" is not a scope such as \"product/updated\"")
+            }
+            guard rule.catalog.contains(parsed) else {
+                throw failure("scope \(parsed) is not declared in the scopes of \(rule.script.name)")
+            }
+            scope = parsed
         }
         let externalId = try Self.externalId(entry.id, failure: failure)
         var deleteTriggered = false

@@ -49,6 +49,8 @@ public struct LuaTableFields {
     /// The stack top when this table's iteration started; its key and value live at `top + 1` and `top + 2`.
     private let top: Int32
     private var started = false
+    /// The current key's bytes when it is a string, read once per field: entries are matched against several names.
+    private var keyBytes: UnsafeRawBufferPointer?
 
     /// Reads the table at `index`, or nil when it is not a table without a metatable or the stack has no room.
     init?(state: OpaquePointer, tableAt index: Int32) {
@@ -69,15 +71,20 @@ public struct LuaTableFields {
         lua_settop(state, started ? top + 1 : top)
         if !started { lua_pushnil(state) }
         started = true
-        return lua_next(state, table) != 0
+        keyBytes = nil
+        guard lua_next(state, table) != 0 else { return false }
+        if lua_type(state, top + 1) == LUA_TSTRING {
+            // Valid while the key is on the stack, that is until the next call.
+            var length = 0
+            keyBytes = UnsafeRawBufferPointer(start: lua_tolstring(state, top + 1, &length), count: length)
+        }
+        return true
     }
 
     /// Whether the current field's key is the string `name`.
     public func key(is name: StaticString) -> Bool {
-        guard lua_type(state, top + 1) == LUA_TSTRING else { return false }
-        var length = 0
-        guard let bytes = lua_tolstring(state, top + 1, &length), length == name.utf8CodeUnitCount else { return false }
-        return length == 0 || memcmp(bytes, name.utf8Start, length) == 0
+        guard let keyBytes, keyBytes.count == name.utf8CodeUnitCount else { return false }
+        return keyBytes.count == 0 || memcmp(keyBytes.baseAddress.unsafelyUnwrapped, name.utf8Start, keyBytes.count) == 0
     }
 
     /// The current field's key when it is an integer (a list index).
