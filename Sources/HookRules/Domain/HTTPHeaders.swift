@@ -36,9 +36,16 @@ public struct HTTPHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
 
     /// `normalized` as pairs in arrival order when no name repeats (the usual case), without building a dictionary.
     public var normalizedFields: [(name: String, value: String)] {
-        let lowered = fields.map { (name: $0.name.lowercasedHeaderName, value: $0.value) }
-        for index in lowered.indices.dropFirst() where lowered[..<index].contains(where: { $0.name == lowered[index].name }) {
-            return normalized.map { (name: $0.key, value: $0.value) }
+        var lowered: [(name: String, value: String)] = []
+        lowered.reserveCapacity(fields.count)
+        for field in fields {
+            let name = field.name.lowercasedHeaderName
+            // Names of other lengths cannot be equal: most pairs are told apart without comparing their bytes.
+            let count = name.utf8.count
+            if lowered.contains(where: { $0.name.utf8.count == count && $0.name == name }) {
+                return normalized.map { (name: $0.key, value: $0.value) }
+            }
+            lowered.append((name: name, value: field.value))
         }
         return lowered
     }

@@ -10,15 +10,15 @@ enum HookInput {
         case .form: body = .form(hook.body)
         case .none: body = .value(.nil)
         }
-        return .named("hook", .table([
+        // `raw` is copied into Lua only if the rule reads it (or touches the hook table as a whole).
+        return .named("hook", .tableDeferringBytes([
             ("id", .value(.string(hook.id))),
             ("integration", .value(.string(hook.integration))),
             ("subscription", .value(.string(hook.subscription))),
-            ("headers", .strings(hook.headers.normalizedFields)),
+            ("headers", .lazyStrings(hook.headers.normalizedFields)),
             ("query", .strings(hook.query.map { (name: $0.key, value: $0.value) })),
-            ("raw", .bytes(hook.body)),
             ("body", body),
-        ]))
+        ], name: "raw", bytes: hook.body))
     }
 
     static func subscription(_ subscription: Subscription) -> LuaInput {

@@ -9,21 +9,19 @@ struct RequestValidator {
     let subscription: Subscription
     let hook: Hook
 
-    func outcome(from result: LuaValue, log: [String], generation: Int) -> HookOutcome {
+    func outcome(from result: RuleResult, log: [String], generation: Int) -> HookOutcome {
         var outcome = HookOutcome(hookId: hook.id, generation: generation)
         outcome.log = log
-        for entry in result["ignored"]?.arrayValue ?? [] {
+        for entry in result.ignored {
             outcome.ignored.append(IgnoredRecord(
-                record: Int(entry["record"]?.integerValue ?? 1), event: entry["event"]?.stringValue,
-                reason: entry["reason"]?.stringValue ?? "ignored"))
+                record: Int(entry.record ?? 1), event: entry.event, reason: entry.reason ?? "ignored"))
         }
-        for entry in result["errors"]?.arrayValue ?? [] {
-            let (location, message) = split(entry["message"]?.stringValue ?? "error")
+        for entry in result.errors {
+            let (location, message) = split(entry.message ?? "error")
             outcome.errors.append(RuleFailure(
-                record: entry["record"]?.integerValue.map(Int.init), message: message,
-                location: location, traceback: entry["traceback"]?.stringValue))
+                record: entry.record.map(Int.init), message: message, location: location, traceback: entry.traceback))
         }
-        for entry in result["requests"]?.arrayValue ?? [] {
+        for entry in result.requests {
             do {
                 switch try request(from: entry) {
                 case .request(let request, let location):
@@ -43,22 +41,28 @@ struct RequestValidator {
         case ignored(IgnoredRecord)
     }
 
-    private func request(from entry: LuaValue) throws(RuleFailure) -> Decision {
-        let record = Int(entry["record"]?.integerValue ?? 1)
-        let line = entry["line"]?.integerValue.map(Int.init)
-            ?? entry["event"]?.stringValue.flatMap { rule.mappingLines[$0] } ?? rule.line
+    private func request(from entry: RuleResult.Request) throws(RuleFailure) -> Decision {
+        let record = Int(entry.record ?? 1)
+        let line = entry.line.map(Int.init) ?? entry.event.flatMap { rule.mappingLines[$0] } ?? rule.line
         let location = LuaSourceLocation(chunk: rule.script.name, line: line)
         func failure(_ message: String) -> RuleFailure {
             RuleFailure(record: record, message: message, location: location)
         }
-        guard let text = entry["scope"]?.stringValue else { throw failure("a request has no scope") }
-        guard var scope = rule.catalog.scope(named: text) ?? Scope(text) else {
-            throw failure("\"\(text)\" is not a scope such as \"product/updated\"")
+        guard let text = entry.scope else { throw failure("a request has no scope") }
+        // A scope found by its text is in the catalog; only one parsed from the text needs the (hashing) check.
+        var scope: Scope
+        if let declared = rule.catalog.scope(named: text) {
+            scope = declared
+        } else {
+            guard let parsed = Scope(text) else {
+                throw failure("\"\(text)\" is not a scope such as \"product/updated\"")
+            }
+            guard rule.catalog.contains(parsed) else {
+                throw failure("scope \(parsed) is not declared in the scopes of \(rule.script.name)")
+            }
+            scope = parsed
         }
-        guard rule.catalog.contains(scope) else {
-            throw failure("scope \(scope) is not declared in the scopes of \(rule.script.name)")
-        }
-        let externalId = try Self.externalId(entry["id"], failure: failure)
+        let externalId = try Self.externalId(entry.id, failure: failure)
         var deleteTriggered = false
         if scope.action == .deleted {
             switch subscription.deletes {
@@ -78,15 +82,15 @@ struct RequestValidator {
         }
         return .request(TransferRequest(
             subscription: subscription.id, integration: rule.integration, scope: scope, direction: .to,
-            externalId: externalId, childRequest: entry["child_request"] == .boolean(true),
-            parent: try link(entry["parent"], failure: failure), origin: try link(entry["origin"], failure: failure),
+            externalId: externalId, childRequest: entry.childRequest,
+            parent: try link(entry.parent, failure: failure), origin: try link(entry.origin, failure: failure),
             deleteTriggered: deleteTriggered, hookId: hook.id), location)
     }
 
-    private func link(_ value: LuaValue?, failure: (String) -> RuleFailure) throws(RuleFailure) -> RequestLink? {
-        guard let value, value != .nil else { return nil }
-        guard let kind = value["kind"]?.stringValue else { throw failure("a child or parent link needs a kind") }
-        return RequestLink(kind: kind, externalId: try Self.externalId(value["id"], failure: failure))
+    private func link(_ link: RuleResult.Link?, failure: (String) -> RuleFailure) throws(RuleFailure) -> RequestLink? {
+        guard let link else { return nil }
+        guard let kind = link.kind else { throw failure("a child or parent link needs a kind") }
+        return RequestLink(kind: kind, externalId: try Self.externalId(link.id, failure: failure))
     }
 
     /// Ids leave as strings: integers as their exact digits, strings as they are. A float id has already lost

@@ -82,13 +82,15 @@ public final class RuleEngine: Sendable {
                 guard let script = state.script(named: rule.script.name) else {
                     throw LuaError(.contract, "\(rule.script.name) is not loaded")
                 }
-                return try state.call(script, function: "handle", arguments: arguments)
+                return try state.call(script, function: "handle", arguments: arguments, reading: RuleResult.init(reading:))
             }
         }
         switch result {
-        case .success(let run):
+        case .success(let typed):
+            // The generic reading when the typed reader declined: same fields, same decisions.
+            let read = typed.read ?? RuleResult(typed.run.values.first ?? .nil)
             let validator = RequestValidator(rule: rule, subscription: subscription, hook: hook)
-            return validator.outcome(from: run.values.first ?? .nil, log: run.log, generation: rules.generation)
+            return validator.outcome(from: read, log: typed.run.log, generation: rules.generation)
         case .failure(let error):
             outcome.errors.append(RuleFailure(message: error.message, location: error.location, traceback: error.traceback))
             outcome.log = error.log

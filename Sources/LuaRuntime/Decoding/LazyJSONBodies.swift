@@ -12,10 +12,18 @@ import CLuaShim
 /// removes the key and the metatable and fills the table itself, so from then on it is an ordinary table, identical
 /// to an eagerly decoded one. Rules never see the key: every raw access (`next`, `rawget`, `rawlen`, `rawset`) and
 /// every metamethod builds a placeholder first. A placeholder of an earlier run refuses to build.
+///
+/// The same mechanism serves host tables whose contents a rule rarely needs (`hook.raw`, `hook.headers`): see
+/// LazyJSONBodies+HostTables.swift.
 final class LazyJSONBodies {
-    private struct Body {
-        let bytes: [UInt8]
-        let structure: JSONStructure
+    /// What a placeholder stands for.
+    enum Body {
+        /// A JSON document's bytes and where its containers are.
+        case json([UInt8], JSONStructure)
+        /// A host table that gets its field `name`, `bytes` as a Lua string, when it is built.
+        case field(name: String, bytes: [UInt8])
+        /// A host table of strings, `name = value`, a repeated name keeping its last value.
+        case strings([(name: String, value: String)])
     }
 
     /// What a placeholder's tag says: run (20 bits), member lookups so far (3 bits), body (8 bits), ordinal (32 bits).
@@ -41,12 +49,13 @@ final class LazyJSONBodies {
 
     /// Tables bigger than this start small and grow as they are filled: an untouched placeholder should cost little.
     private static let presizeLimit = 32
-    private static let maxBodies = 255
+    static let maxBodies = 255
     /// Member reads answered by scanning before an object is built: a rule reading more of an object than this is
     /// better served by the table.
     private static let maxLookups = 4
 
-    private var bodies: [Body] = []
+    /// This run's bodies and host tables, by the index their tags hold.
+    var bodies: [Body] = []
     /// Structures of earlier runs, kept for their capacity: most hooks need no new allocation for theirs.
     private var spareStructures: [JSONStructure] = []
     private var run: Int64 = 0
@@ -73,7 +82,7 @@ final class LazyJSONBodies {
 
     private func recycleBodies() {
         while let body = bodies.popLast(), spareStructures.count < 4 {
-            spareStructures.append(body.structure)
+            if case .json(_, let structure) = body { spareStructures.append(structure) }
         }
         bodies.removeAll(keepingCapacity: true)
     }
@@ -102,7 +111,7 @@ final class LazyJSONBodies {
                 }
             }.get()
         }
-        bodies.append(Body(bytes: bytes, structure: structure))
+        bodies.append(.json(bytes, structure))
         pushPlaceholder(body: bodies.count - 1, ordinal: 0, state: state, handingOut: false)
     }
 
@@ -152,32 +161,56 @@ final class LazyJSONBodies {
         case notPending
     }
 
-    /// Answers `placeholder[key]` for an object placeholder by scanning its bytes, without building it.
+    /// Answers `placeholder[key]` for an object placeholder by scanning its bytes (or a table of strings from its
+    /// pairs), without building it.
     func lookUp(
         keyAt keyIndex: Int32, inTableAt index: Int32, in state: OpaquePointer,
         memory: UnsafeMutablePointer<MemoryAccount>
     ) throws(BodyDecodingError) -> Lookup {
         let table = lua_absindex(state, index), keyIndex = lua_absindex(state, keyIndex)
         guard var tag = tag(of: table, in: state) else { return .notPending }
-        let body = bodies[tag.body]
-        guard tag.lookups < Self.maxLookups, lua_type(state, keyIndex) == LUA_TSTRING,
-            body.bytes[body.structure.containers[tag.ordinal].start] == UInt8(ascii: "{"), lua_checkstack(state, 8) != 0
+        guard tag.lookups < Self.maxLookups, lua_type(state, keyIndex) == LUA_TSTRING, lua_checkstack(state, 8) != 0
         else { return .needsBuild }
         var length = 0
         let name = UnsafeRawBufferPointer(start: lua_tolstring(state, keyIndex, &length), count: length)
-        let answer = body.bytes.withUnsafeBytes { buffer in
+        let lookup: Lookup
+        switch bodies[tag.body] {
+        case .field:
+            // A table with a deferred field gets it (and every other read its answer) by being built.
+            return .needsBuild
+        case .strings(let pairs):
+            lookup = Self.lookUp(name, in: pairs, state: state)
+        case .json(let bytes, let structure):
+            guard bytes[structure.containers[tag.ordinal].start] == UInt8(ascii: "{") else { return .needsBuild }
+            lookup = try lookUp(name, inObject: tag.ordinal, of: tag.body, bytes: bytes, structure: structure, state: state, memory: memory)
+        }
+        if lookup != .needsBuild {
+            tag.lookups += 1
+            lua_pushlightuserdata(state, tagKey)
+            lua_pushinteger(state, lua_Integer(tag.value))
+            lua_rawset(state, table)
+        }
+        return lookup
+    }
+
+    /// Finds member `name` of object `ordinal` of a body by scanning its bytes and pushes its value.
+    private func lookUp(
+        _ name: UnsafeRawBufferPointer, inObject ordinal: Int, of bodyIndex: Int, bytes: [UInt8],
+        structure: JSONStructure, state: OpaquePointer, memory: UnsafeMutablePointer<MemoryAccount>
+    ) throws(BodyDecodingError) -> Lookup {
+        let answer = bytes.withUnsafeBytes { buffer in
             Result { () throws(BodyDecodingError) -> Lookup in
                 let start = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 var decoder = JSONLuaDecoder(
                     state: state, start: start, end: start + buffer.count, cursor: start, maxDepth: .max,
                     memory: memory)
-                switch decoder.findMember(name, inObject: tag.ordinal, of: body.structure) {
+                switch decoder.findMember(name, inObject: ordinal, of: structure) {
                 case .escapedName:
                     return .needsBuild
                 case .missing:
                     return .absent
                 case .found(_, let container?):
-                    pushPlaceholder(body: tag.body, ordinal: container, state: state, handingOut: true)
+                    pushPlaceholder(body: bodyIndex, ordinal: container, state: state, handingOut: true)
                     return .value
                 case .found(let position, nil):
                     decoder.cursor = position
@@ -186,14 +219,7 @@ final class LazyJSONBodies {
                 }
             }
         }
-        let lookup = try answer.get()
-        if lookup != .needsBuild {
-            tag.lookups += 1
-            lua_pushlightuserdata(state, tagKey)
-            lua_pushinteger(state, lua_Integer(tag.value))
-            lua_rawset(state, table)
-        }
-        return lookup
+        return try answer.get()
     }
 
     /// The tag of the table at `table` when it is a placeholder of this run.
@@ -207,18 +233,20 @@ final class LazyJSONBodies {
         return tag
     }
 
-    /// Fills the table on top of the stack with one container's contents.
+    /// Fills the table on top of the stack with one container's contents (or a host table's).
     private func fill(
         body bodyIndex: Int, ordinal: Int, state: OpaquePointer, memory: UnsafeMutablePointer<MemoryAccount>
     ) throws(BodyDecodingError) {
-        let body = bodies[bodyIndex]
-        try body.bytes.withUnsafeBytes { buffer in
+        guard case .json(let bytes, let structure) = bodies[bodyIndex] else {
+            return try fillHostTable(bodies[bodyIndex], state: state, memory: memory)
+        }
+        try bytes.withUnsafeBytes { buffer in
             Result { () throws(BodyDecodingError) in
                 let start = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 var decoder = JSONLuaDecoder(
                     state: state, start: start, end: start + buffer.count, cursor: start, maxDepth: .max,
                     memory: memory)
-                try decoder.fillLevel(of: ordinal, in: body.structure) { child in
+                try decoder.fillLevel(of: ordinal, in: structure) { child in
                     pushPlaceholder(body: bodyIndex, ordinal: child, state: state, handingOut: false)
                 }
             }
@@ -238,24 +266,31 @@ final class LazyJSONBodies {
             }
             hr_pop(state, 1)
         }
-        let body = bodies[bodyIndex]
+        guard case .json(let bytes, let structure) = bodies[bodyIndex] else {
+            preconditionFailure("only the containers of JSON bodies are pushed as placeholders")
+        }
         // One slot more than the contents: the tag's node stays behind (dead) once it is removed.
         createTable(
-            for: body.structure.containers[ordinal], in: body.bytes, state: state, presizeLimit: Self.presizeLimit,
-            extraSlots: 1)
-        lua_pushlightuserdata(state, tagKey)
-        lua_pushinteger(state, lua_Integer(Tag(run: run, body: bodyIndex, ordinal: ordinal).value))
-        lua_rawset(state, -3)
-        if let metatableRef {
-            lua_rawgeti(state, hr_registry_index(), lua_Integer(metatableRef))
-            _ = lua_setmetatable(state, -2)
-        }
+            for: structure.containers[ordinal], in: bytes, state: state, presizeLimit: Self.presizeLimit, extraSlots: 1)
+        markPlaceholder(onTopOf: state, body: bodyIndex, ordinal: ordinal)
         if listed {
             if handingOut {
                 lua_pushvalue(state, -1)
                 lua_rawseti(state, -3, key)
             }
             hr_remove(state, -2)
+        }
+    }
+
+    /// Tags the table on top of the stack as the placeholder of `ordinal` in body `bodyIndex` and gives it the lazy
+    /// metatable.
+    func markPlaceholder(onTopOf state: OpaquePointer, body bodyIndex: Int, ordinal: Int) {
+        lua_pushlightuserdata(state, tagKey)
+        lua_pushinteger(state, lua_Integer(Tag(run: run, body: bodyIndex, ordinal: ordinal).value))
+        lua_rawset(state, -3)
+        if let metatableRef {
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(metatableRef))
+            _ = lua_setmetatable(state, -2)
         }
     }
 
@@ -286,7 +321,9 @@ final class LazyJSONBodies {
         if bytes[container.start] == UInt8(ascii: "[") {
             lua_createtable(state, size, extraSlots)
         } else {
-            lua_createtable(state, 0, size + extraSlots)
+            // Room for the tag only: most objects are only read through a few lookups and never filled (presized,
+            // their hash parts of up to 64 nodes were a tenth of the rule path); one that is built grows as filled.
+            lua_createtable(state, 0, extraSlots)
         }
     }
 }

@@ -229,9 +229,13 @@ struct LuaHandle: ~Copyable {
     /// module can carry a value from one run to the next except through `_ENV`, the module is kept and later runs
     /// only swap in the fresh `_ENV` (the upvalue every function of the file shares) instead of running the file
     /// again. Otherwise the file runs again on every call, as before.
-    mutating func run(
-        scriptAt index: Int, of scripts: [LuaScript], function: String?, arguments: [LuaInput]
-    ) throws(LuaError) -> LuaRun {
+    ///
+    /// The results are first offered to `read`: when it returns a value, that is the run's reading and the generic
+    /// ``LuaValueReader`` does not run (`values` stay empty); when it declines (nil), they are read into ``LuaValue``s.
+    mutating func run<Read>(
+        scriptAt index: Int, of scripts: [LuaScript], function: String?, arguments: [LuaInput],
+        reading read: (LuaResults) -> Read?
+    ) throws(LuaError) -> (read: Read?, run: LuaRun) {
         let base = lua_gettop(state)
         defer { lua_settop(state, base) }
         memory.pointee.exceeded = false
@@ -277,8 +281,15 @@ struct LuaHandle: ~Copyable {
             try protectedCall(arguments: Int32(arguments.count), results: hr_multret(), scripts: scripts)
         }
         let first = base + 1 + (function == nil ? 0 : 1)  // the module table stays below a called function's results
+        let resultsTop = lua_gettop(state)
+        let reading = read(LuaResults(state: state, first: first, count: Int(max(0, resultsTop - first + 1))))
+        lua_settop(state, resultsTop)  // what a reader that stopped early left above the results
+        if let reading {
+            keepEnvironmentIfUntouched(ofScriptAt: index)
+            return (reading, LuaRun(values: [], log: context.log.take(), instructions: context.budget.instructionsUsed))
+        }
         var values: [LuaValue] = []
-        for slot in first...max(first, lua_gettop(state)) where slot <= lua_gettop(state) {
+        for slot in first...max(first, resultsTop) where slot <= resultsTop {
             var reader = LuaValueReader(state: state, lazyBodies: context.lazyBodies, memory: memory)
             do {
                 values.append(try reader.read(at: slot, name: "result \(slot - first + 1)"))
@@ -287,7 +298,7 @@ struct LuaHandle: ~Copyable {
             }
         }
         keepEnvironmentIfUntouched(ofScriptAt: index)
-        return LuaRun(values: values, log: context.log.take(), instructions: context.budget.instructionsUsed)
+        return (nil, LuaRun(values: values, log: context.log.take(), instructions: context.budget.instructionsUsed))
     }
 
     /// Keeps the run's environment for the next run when it still holds nothing but `_G` (itself); drops it otherwise.

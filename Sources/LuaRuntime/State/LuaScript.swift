@@ -48,3 +48,14 @@ public struct LuaRun: Sendable, Equatable {
     /// VM instructions used, to the nearest thousand.
     public var instructions: Int
 }
+
+/// What one successful call with a typed reader returned (see ``LuaState/call(_:function:arguments:reading:)``).
+public struct LuaTypedRun<Read> {
+    /// What the reader made of the results, or nil when it declined and ``run``'s `values` hold them instead.
+    public var read: Read?
+    /// The log and instruction count; `values` is empty when the reader read the results.
+    public var run: LuaRun
+}
+
+extension LuaTypedRun: Sendable where Read: Sendable {}
+extension LuaTypedRun: Equatable where Read: Equatable {}

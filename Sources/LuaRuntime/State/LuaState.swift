@@ -46,7 +46,29 @@ public struct LuaState: ~Copyable {
     ) throws(LuaError) -> LuaRun {
         try replaceIfNeeded()
         do {
-            return try handle.run(scriptAt: script.index, of: scripts, function: function, arguments: arguments)
+            return try handle.run(
+                scriptAt: script.index, of: scripts, function: function, arguments: arguments,
+                reading: { _ -> Never? in nil }
+            ).run
+        } catch {
+            needsReplacement = true
+            throw error
+        }
+    }
+
+    /// Like ``call(_:function:arguments:)``, but offers the results to `read` first, which reads them straight off
+    /// the Lua stack (``LuaResults``, ``LuaTableFields``) into the caller's own types instead of ``LuaValue``s.
+    /// When `read` declines (returns nil: a shape it does not expect), the results are read into
+    /// ``LuaRun/values`` as by ``call(_:function:arguments:)``, errors included, so a caller can fall back to the
+    /// generic path and get exactly its outcome. `read` must not keep what it was given.
+    public mutating func call<Read>(
+        _ script: LuaScriptID, function: String, arguments: [LuaInput], reading read: (LuaResults) -> Read?
+    ) throws(LuaError) -> LuaTypedRun<Read> {
+        try replaceIfNeeded()
+        do {
+            let (reading, run) = try handle.run(
+                scriptAt: script.index, of: scripts, function: function, arguments: arguments, reading: read)
+            return LuaTypedRun(read: reading, run: run)
         } catch {
             needsReplacement = true
             throw error

@@ -15,8 +15,18 @@ public enum LuaInput: Sendable {
     /// A table of strings (`name = value`, in this order; a repeated name keeps its last value), without the
     /// dictionary a `.value(.table(...))` needs.
     case strings([(name: String, value: String)])
+    /// `.strings` as a placeholder (a hook's headers): a read of one name is answered from these pairs without
+    /// building the table, which is built on the fifth read or any other touch (`pairs`, `next`, `#`, a write,
+    /// returning it). What the rule sees is the same as with `.strings`; a rule reading one header of twelve makes one
+    /// Lua string instead of twenty-five.
+    case lazyStrings([(name: String, value: String)])
     /// A table with these fields, in this order.
     case table([(String, LuaInput)])
+    /// A table with these fields and one more, `name`, holding exactly `bytes` as a Lua string (a raw body). That
+    /// field is only copied into Lua when the rule first reads it or touches the table as a whole (`pairs`, `next`,
+    /// `#`, a write, returning it): most rules never read the raw body, and copying kilobytes per hook showed in
+    /// profiles. What the rule sees is the same as with the field in `.table`.
+    case tableDeferringBytes([(String, LuaInput)], name: String, bytes: [UInt8])
     /// The same input, called `name` in error messages (`hook.body: invalid JSON at byte 9`) instead of by its
     /// position among the arguments.
     indirect case named(String, LuaInput)

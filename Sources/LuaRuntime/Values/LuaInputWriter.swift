@@ -2,22 +2,23 @@ import CLua
 import CLuaShim
 
 /// Pushes ``LuaInput``s onto a Lua stack. Runs while the state's memory account lets the host build without
-/// allocation failures (see ``MemoryAccount``), and checks the limit itself at each table and body.
+/// allocation failures (see ``MemoryAccount``), and checks the limit itself at each table and body. Names for error
+/// messages (`hook.body`) are autoclosures: spelled out only for an error, not for every field of every hook.
 struct LuaInputWriter {
     let state: OpaquePointer
     let memory: UnsafeMutablePointer<MemoryAccount>
     let jsonDepth: Int
     let lazyBodies: LazyJSONBodies
 
-    func push(_ input: LuaInput, name: String) throws(LuaError) {
+    func push(_ input: LuaInput, name: @autoclosure () -> String) throws(LuaError) {
         guard lua_checkstack(state, 4) != 0 else {
-            throw LuaError(.invalidInput, "\(name) cannot be passed: the Lua stack is full")
+            throw LuaError(.invalidInput, "\(name()) cannot be passed: the Lua stack is full")
         }
         switch input {
         case .named(let given, let inner):
             try push(inner, name: given)
         case .value(let value):
-            try push(value, name: name, depth: 0)
+            try push(value, name: name(), depth: 0)
         case .bytes(let bytes):
             bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
         case .json(let bytes):
@@ -27,46 +28,66 @@ struct LuaInputWriter {
                 }
             }
             if case .failure(let error) = result {
-                try checkMemory(name)
-                throw LuaError(.invalidInput, "\(name): \(error)")
+                try checkMemory(name())
+                throw LuaError(.invalidInput, "\(name()): \(error)")
             }
         case .lazyJSON(let bytes):
             let result = Result { () throws(BodyDecodingError) in
                 try lazyBodies.push(bytes, onto: state, maxDepth: jsonDepth, memory: memory)
             }
             if case .failure(let error) = result {
-                try checkMemory(name)
-                throw LuaError(.invalidInput, "\(name): \(error)")
+                try checkMemory(name())
+                throw LuaError(.invalidInput, "\(name()): \(error)")
             }
         case .form(let bytes):
             let result = bytes.withUnsafeBytes { buffer in
                 Result { () throws(BodyDecodingError) in try FormLuaDecoder.push(buffer, onto: state, memory: memory) }
             }
             if case .failure(let error) = result {
-                try checkMemory(name)
-                throw LuaError(.invalidInput, "\(name): \(error)")
+                try checkMemory(name())
+                throw LuaError(.invalidInput, "\(name()): \(error)")
             }
         case .strings(let fields):
-            lua_createtable(state, 0, Int32(clamping: fields.count))
-            for (key, value) in fields {
-                pushString(key)
-                pushString(value)
-                lua_rawset(state, -3)
-            }
+            pushStrings(fields)
+        case .lazyStrings(let fields):
+            if !lazyBodies.pushStrings(fields, onto: state) { pushStrings(fields) }
         case .table(let fields):
-            lua_createtable(state, 0, Int32(clamping: fields.count))
-            for (key, field) in fields {
+            try pushTable(fields, extraSlots: 0, name: name())
+        case .tableDeferringBytes(let fields, let key, let bytes):
+            // Two slots more: the placeholder's tag, and the field itself once it is built.
+            try pushTable(fields, extraSlots: 2, name: name())
+            if !lazyBodies.deferField(key, bytes: bytes, ofTableOnTopOf: state) {
                 pushString(key)
-                try push(field, name: "\(name).\(key)")
+                bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
                 lua_rawset(state, -3)
             }
         }
-        try checkMemory(name)
+        try checkMemory(name())
     }
 
-    private func push(_ value: LuaValue, name: String, depth: Int) throws(LuaError) {
+    private func pushStrings(_ fields: [(name: String, value: String)]) {
+        lua_createtable(state, 0, Int32(clamping: fields.count))
+        for (key, value) in fields {
+            pushString(key)
+            pushString(value)
+            lua_rawset(state, -3)
+        }
+    }
+
+    private func pushTable(
+        _ fields: [(String, LuaInput)], extraSlots: Int, name: @autoclosure () -> String
+    ) throws(LuaError) {
+        lua_createtable(state, 0, Int32(clamping: fields.count + extraSlots))
+        for (key, field) in fields {
+            pushString(key)
+            try push(field, name: "\(name()).\(key)")
+            lua_rawset(state, -3)
+        }
+    }
+
+    private func push(_ value: LuaValue, name: @autoclosure () -> String, depth: Int) throws(LuaError) {
         guard depth < jsonDepth, lua_checkstack(state, 3) != 0 else {
-            throw LuaError(.invalidInput, "\(name) is nested too deeply")
+            throw LuaError(.invalidInput, "\(name()) is nested too deeply")
         }
         switch value {
         case .nil: lua_pushnil(state)
@@ -77,29 +98,28 @@ struct LuaInputWriter {
         case .array(let items):
             lua_createtable(state, Int32(clamping: items.count), 0)
             for (offset, item) in items.enumerated() {
-                try push(item, name: name, depth: depth + 1)
+                try push(item, name: name(), depth: depth + 1)
                 lua_rawseti(state, -2, lua_Integer(offset + 1))
             }
-            try checkMemory(name)
+            try checkMemory(name())
         case .table(let fields):
             lua_createtable(state, 0, Int32(clamping: fields.count))
             for (key, field) in fields {
                 pushString(key)
-                try push(field, name: name, depth: depth + 1)
+                try push(field, name: name(), depth: depth + 1)
                 lua_rawset(state, -3)
             }
-            try checkMemory(name)
+            try checkMemory(name())
         }
     }
 
     private func pushString(_ text: String) {
-        var text = text
-        text.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+        pushLuaString(text, onto: state)
     }
 
-    private func checkMemory(_ name: String) throws(LuaError) {
+    private func checkMemory(_ name: @autoclosure () -> String) throws(LuaError) {
         if memory.pointee.isOverLimit {
-            throw LuaError(.memoryLimit, "\(name) needs more memory than the limit of \(memory.pointee.limit) bytes")
+            throw LuaError(.memoryLimit, "\(name()) needs more memory than the limit of \(memory.pointee.limit) bytes")
         }
     }
 }

@@ -1,3 +1,5 @@
+import CLua
+
 extension String {
     /// The bytes of a Lua string as a `String`, or nil when they are not valid UTF-8. Results are mostly short ASCII
     /// (keys, scopes, ids): those are copied without the general validator, which showed in profiles.
@@ -29,4 +31,10 @@ extension UnsafeRawBufferPointer {
         }
         return true
     }
+}
+
+/// Pushes the UTF-8 bytes of `text` as a Lua string.
+func pushLuaString(_ text: String, onto state: OpaquePointer) {
+    var text = text
+    text.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
 }

@@ -152,6 +152,23 @@ struct RuleEngineTests {
         #expect(typo.errors.first?.location == LuaSourceLocation(chunk: "rules/shop.lua", line: 6))
     }
 
+    @Test("a scope that is not collection/action, and a well-formed one not declared, are refused by name")
+    func badScopes() async throws {
+        let harness = try EngineHarness("""
+            return rule {
+              scopes = { "product/updated" },
+              event = field "e",
+              id = field "id",
+              on = { a = function() return "Product Updated" end, b = function() return "product/deleted" end },
+            }
+            """)
+        let malformed = await harness.process(body: #"{"e": "a", "id": 1}"#)
+        #expect(malformed.errors.first?.message == #""Product Updated" is not a scope such as "product/updated""#)
+        let undeclared = await harness.process(body: #"{"e": "b", "id": 1}"#)
+        #expect(undeclared.errors.first?.message == "scope product/deleted is not declared in the scopes of rules/shop.lua")
+        #expect(await harness.process(body: #"{"e": "c", "id": 1}"#).ignored.count == 1)
+    }
+
     @Test("a rule that raises fails the hook with file, line and traceback; the engine keeps serving")
     func ruleError() async throws {
         let harness = try EngineHarness("""
