@@ -18,6 +18,9 @@ swift build -c release --product hookrules-queue-bench
 build_seconds=$SECONDS
 eval "$(scripts/postgres-test-cluster.sh start)"
 trap 'scripts/postgres-test-cluster.sh stop "$HOOKRULES_TEST_POSTGRES_DIR"' EXIT
+# The build and initdb leave hundreds of MB of dirty pages; their writeback's disk interrupts are charged to whatever
+# process is running and moved the first rule-path runs by tens of percent.
+sync
 
 {
     echo "HookRules benchmark report, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
