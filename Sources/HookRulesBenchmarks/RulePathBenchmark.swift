@@ -25,7 +25,7 @@ struct RulePathBenchmark {
     }
 
     func run() async throws {
-        print("\nRule path: \(comparison.captures.count) captures through the bundled rules, one core, \(comparison.seconds) s per side")
+        print("\nRule path: \(comparison.captures.count) captures through the bundled rules, one core, \(comparison.seconds) s per side in \(RuleRunComparison.slices) interleaved slices, median slice of each side")
         let outcome = try await comparison.run()
         func line(_ name: String, _ rates: Rates) -> String {
             name.padding(toLength: 28, withPad: " ", startingAt: 0)
