@@ -40,7 +40,7 @@ extension PostgresTransferQueue {
         completing claims: [ClaimedRequest], worker: String, limit: Int, lease: Duration
     ) async throws -> ClaimRound {
         try await write(singleStatement: true) { connection, now in
-            try await connection.claimRound(Self.claimRoundQuery(
+            try await connection.claimRound(Self.claimRoundStatement(
                 completing: claims, condition: .unlessLeasesExpired, worker: worker, limit: limit, now: now,
                 leaseExpiry: now + Microseconds.of(lease)
             ))
@@ -51,7 +51,7 @@ extension PostgresTransferQueue {
     private func claimAfterRescue(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedRequest] {
         let round = try await write { connection, now in
             try await self.rescue(connection, now: now)
-            return try await connection.claimRound(Self.claimRoundQuery(
+            return try await connection.claimRound(Self.claimRoundStatement(
                 completing: [], condition: .always, worker: worker, limit: limit, now: now,
                 leaseExpiry: now + Microseconds.of(lease)
             ))
@@ -98,7 +98,7 @@ extension PostgresTransferQueue {
     }
 
     /// A ``ClaimRoundStatement`` for these arguments.
-    static func claimRoundQuery(
+    static func claimRoundStatement(
         completing claims: [ClaimedRequest], condition: ClaimCondition, worker: String, limit: Int, now: Int64,
         leaseExpiry: Int64
     ) -> ClaimRoundStatement {

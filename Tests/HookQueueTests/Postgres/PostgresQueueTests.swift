@@ -148,7 +148,7 @@ struct PostgresQueueTests {
             let queue = try await queues.open(store.configuration)
             try await queue.enqueue(Requests.products(20_000))
             let claims = try await queue.claim(worker: "w", limit: 50, lease: .seconds(60))
-            let round = PostgresTransferQueue.claimRoundQuery(
+            let round = PostgresTransferQueue.claimRoundStatement(
                 completing: claims, condition: .always, worker: "w", limit: 50, now: 0, leaseExpiry: 1)
             let plan = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
                 // With these statistics (few claimed rows), `state = 'claimed'` by id was planned as a bitmap scan of
