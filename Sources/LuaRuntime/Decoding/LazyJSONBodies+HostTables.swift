@@ -54,15 +54,9 @@ extension LazyJSONBodies {
     ) throws(BodyDecodingError) {
         switch body {
         case .field(let name, let bytes):
-            pushLuaString(name, onto: state)
-            bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
-            lua_rawset(state, -3)
+            setLuaBytesField(name, bytes, ofTableOnTopOf: state)
         case .strings(let pairs):
-            for (name, value) in pairs {
-                pushLuaString(name, onto: state)
-                pushLuaString(value, onto: state)
-                lua_rawset(state, -3)
-            }
+            setLuaStringFields(pairs, ofTableOnTopOf: state)
         case .json:
             preconditionFailure("JSON bodies are filled by the decoder")
         }

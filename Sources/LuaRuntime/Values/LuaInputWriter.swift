@@ -57,9 +57,7 @@ struct LuaInputWriter {
             // Two slots more: the placeholder's tag, and the field itself once it is built.
             try pushTable(fields, extraSlots: 2, name: name())
             if !lazyBodies.deferField(key, bytes: bytes, ofTableOnTopOf: state) {
-                pushString(key)
-                bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
-                lua_rawset(state, -3)
+                setLuaBytesField(key, bytes, ofTableOnTopOf: state)
             }
         }
         try checkMemory(name())
@@ -67,11 +65,7 @@ struct LuaInputWriter {
 
     private func pushStrings(_ fields: [(name: String, value: String)]) {
         lua_createtable(state, 0, Int32(clamping: fields.count))
-        for (key, value) in fields {
-            pushString(key)
-            pushString(value)
-            lua_rawset(state, -3)
-        }
+        setLuaStringFields(fields, ofTableOnTopOf: state)
     }
 
     private func pushTable(

@@ -38,3 +38,20 @@ func pushLuaString(_ text: String, onto state: OpaquePointer) {
     var text = text
     text.withUTF8 { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
 }
+
+/// Sets `name = value` in the table on top of the stack for each pair, in order (a repeated name keeps its last
+/// value). Needs two free stack slots.
+func setLuaStringFields(_ pairs: [(name: String, value: String)], ofTableOnTopOf state: OpaquePointer) {
+    for (name, value) in pairs {
+        pushLuaString(name, onto: state)
+        pushLuaString(value, onto: state)
+        lua_rawset(state, -3)
+    }
+}
+
+/// Sets the field `name` of the table on top of the stack to `bytes` as a Lua string. Needs two free stack slots.
+func setLuaBytesField(_ name: String, _ bytes: [UInt8], ofTableOnTopOf state: OpaquePointer) {
+    pushLuaString(name, onto: state)
+    bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
+    lua_rawset(state, -3)
+}
