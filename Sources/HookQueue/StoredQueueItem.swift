@@ -7,9 +7,15 @@ import HookRules
 package struct StoredQueueItem: Sendable {
     /// The selected columns, in the order the backends' decoders read them by position.
     package static let columns = """
+        \(requestColumns), state, attempt, retry_base, coalesced, enqueued_at, due_at, lease_expires_at, worker, \
+        last_error
+        """
+
+    /// The id and the request's columns, which every whole or claimed row starts with
+    /// (``readRequest(_:scopes:)``).
+    package static let requestColumns = """
         id, subscription, integration, scope, direction, external_id, child_request, parent_kind, \
-        parent_external_id, origin_kind, origin_external_id, delete_triggered, hook_id, debug, state, attempt, \
-        retry_base, coalesced, enqueued_at, due_at, lease_expires_at, worker, last_error
+        parent_external_id, origin_kind, origin_external_id, delete_triggered, hook_id, debug
         """
 
     package var id: QueueItemID
@@ -58,18 +64,6 @@ package struct StoredQueueItem: Sendable {
         )
     }
 
-    /// The claim this row is; only meaningful for a claimed row.
-    package func claim() throws -> ClaimedRequest {
-        guard state == .claimed, let leaseExpiresAt, let worker else {
-            throw TransferQueueError.corruptEntry(id: id, reason: "not a claimed row")
-        }
-        return ClaimedRequest(
-            id: id, request: request, attempt: attempt, coalesced: coalesced, worker: worker,
-            leaseExpiresAt: Microseconds.date(leaseExpiresAt), enqueuedAt: Microseconds.date(enqueuedAt),
-            lastError: lastError
-        )
-    }
-
     /// The error an expired lease is recorded with.
     package var leaseExpiredError: String {
         "lease of worker \(worker ?? "?") expired at attempt \(attempt)"
@@ -87,10 +81,6 @@ package struct StoredQueueItem: Sendable {
         case retry(dueAt: Int64)
     }
 
-    /// Orders claimed rows as a claim hands them out: debug first, then by due time, then by id.
-    package static func priorityOrder(_ lhs: StoredQueueItem, _ rhs: StoredQueueItem) -> Bool {
-        (lhs.request.debug ? 0 : 1, lhs.dueAt, lhs.id) < (rhs.request.debug ? 0 : 1, rhs.dueAt, rhs.id)
-    }
 }
 
 /// Parses each distinct scope text once per query: a claim of many rows sees only a few scopes.
@@ -121,6 +111,22 @@ package protocol StoredRowReader {
 extension StoredQueueItem {
     /// Decodes the columns of ``columns``, in that order.
     package init(reading row: inout some StoredRowReader, scopes: inout ScopeCache) throws {
+        let (id, request) = try Self.readRequest(&row, scopes: &scopes)
+        let stateText = try row.text()
+        guard let state = QueueState(rawValue: stateText) else {
+            throw TransferQueueError.corruptEntry(id: id, reason: "state \(stateText)")
+        }
+        self.init(
+            id: id, request: request, state: state, attempt: try row.int(), retryBase: try row.int(),
+            coalesced: try row.int(), enqueuedAt: try row.int64(), dueAt: try row.int64(),
+            leaseExpiresAt: try row.optionalInt64(), worker: try row.optionalText(), lastError: try row.optionalText()
+        )
+    }
+
+    /// Decodes the columns of ``requestColumns``, in that order.
+    package static func readRequest(
+        _ row: inout some StoredRowReader, scopes: inout ScopeCache
+    ) throws -> (QueueItemID, TransferRequest) {
         let id = QueueItemID(try row.int64())
         let subscription = try row.text()
         let integration = try row.text()
@@ -140,14 +146,6 @@ extension StoredQueueItem {
             deleteTriggered: try row.bool(), debug: false, hookId: try row.optionalText()
         )
         request.debug = try row.bool()
-        let stateText = try row.text()
-        guard let state = QueueState(rawValue: stateText) else {
-            throw TransferQueueError.corruptEntry(id: id, reason: "state \(stateText)")
-        }
-        self.init(
-            id: id, request: request, state: state, attempt: try row.int(), retryBase: try row.int(),
-            coalesced: try row.int(), enqueuedAt: try row.int64(), dueAt: try row.int64(),
-            leaseExpiresAt: try row.optionalInt64(), worker: try row.optionalText(), lastError: try row.optionalText()
-        )
+        return (id, request)
     }
 }

@@ -8,16 +8,16 @@ extension SQLiteTransferQueue {
         let leaseMicroseconds = Microseconds.of(lease)
         return try await write { db, now in
             try self.rescue(db, now: now)
-            var claimed: [StoredItem] = []
+            let leaseExpiry = now + leaseMicroseconds
+            var claimed: [ClaimedRow] = []
             for debug in [true, false] where claimed.count < limit {
-                claimed += try StoredItem.fetchAll(
-                    db, sql: Self.claimSQL,
-                    arguments: [worker, now + leaseMicroseconds, debug, now, limit - claimed.count]
+                claimed += try ClaimedRow.fetchAll(
+                    db, sql: Self.claimSQL, arguments: [worker, leaseExpiry, debug, now, limit - claimed.count],
+                    worker: worker, leaseExpiresAt: leaseExpiry
                 )
             }
             // RETURNING comes in no particular order: restore the priority order.
-            claimed.sort(by: StoredItem.priorityOrder)
-            return try claimed.map { try $0.claim() }
+            return ClaimedRow.inPriorityOrder(claimed)
         }
     }
 
@@ -50,7 +50,7 @@ extension SQLiteTransferQueue {
         WHERE id IN (
             SELECT id FROM queue_item WHERE state = 'pending' AND debug = ?3 AND due_at <= ?4
             ORDER BY due_at, id LIMIT ?5)
-        RETURNING \(StoredItem.columns)
+        RETURNING \(ClaimedRow.columns)
         """
 
     /// No ORDER BY: with one, SQLite scans the whole table by id instead of searching `queue_item_lease`.

@@ -19,6 +19,22 @@ extension StoredQueueItem {
     }
 }
 
+extension ClaimedRow {
+    /// Reads the rows a claim returns, claimed by `worker` until `leaseExpiresAt`.
+    static func fetchAll(
+        _ db: Database, sql: String, arguments: StatementArguments, worker: String, leaseExpiresAt: Int64
+    ) throws -> [ClaimedRow] {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var scopes = ScopeCache()
+        var claimed: [ClaimedRow] = []
+        while let row = try rows.next() {
+            var reader = ColumnReader(row: row)
+            claimed.append(try ClaimedRow(reading: &reader, scopes: &scopes, worker: worker, leaseExpiresAt: leaseExpiresAt))
+        }
+        return claimed
+    }
+}
+
 /// Reads a row's columns by position (GRDB's lookup by name searches the column names case-insensitively, which
 /// cost more than the rest of a claim), through GRDB's fast path for column types SQLite decodes itself.
 private struct ColumnReader: StoredRowReader {
