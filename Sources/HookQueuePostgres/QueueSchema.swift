@@ -1,5 +1,6 @@
-/// The queue's tables and indexes as numbered migrations: append one, never edit a shipped one. The numbers follow
-/// the SQLite backend's (v1 the queue, v2 import checkpoints), so "schema version 2" means the same on both.
+/// The queue's tables and indexes as numbered migrations: append one, never edit a shipped one. Versions 1 (the queue)
+/// and 2 (import checkpoints) are the SQLite backend's; SQLite's version 3 only rewrites a CHECK that SQLite evaluated
+/// slowly and has no counterpart here.
 ///
 /// postgres-nio runs one statement per query (the extended protocol), so each migration is a list of statements.
 enum QueueSchema {

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import HookQueue
 import HookRules
 
@@ -34,9 +35,9 @@ enum EnqueueUpsert {
             start += size
             let statement = try db.cachedStatement(sql: sql(rows: size))
             bind(chunk, now: now, to: statement)
-            let returned = try Returned.fetchAll(statement)
-            inserted += returned.count { $0.coalesced == 0 }
-            ids += try match(returned, to: chunk)
+            let result = try run(statement, for: chunk)
+            inserted += result.inserted
+            ids += result.ids
         }
         return EnqueueReceipt(ids: ids, inserted: inserted, coalesced: requests.count - inserted)
     }
@@ -91,31 +92,48 @@ enum EnqueueUpsert {
         precondition(binder.isComplete, "the enqueue statement has parameters left unbound")
     }
 
-    /// One RETURNING row.
+    /// Runs the chunk's statement and reads the id each request got. RETURNING rows come in no documented order,
+    /// though SQLite returns them in the VALUES order: each row's key columns are compared in place with the key of
+    /// the request at its position (no strings built, which cost more than SQLite's own work for the row), and only
+    /// once one differs are the rows' keys read and matched (``match(_:to:)``).
+    static func run(
+        _ statement: Statement, for requests: ArraySlice<TransferRequest>
+    ) throws -> (ids: [QueueItemID], inserted: Int) {
+        let columns = statement.sqliteStatement
+        // A cursor's row reads the statement's columns in place; fetchAll would copy every row first.
+        let rows = try Row.fetchCursor(statement)
+        var ids: [QueueItemID] = []
+        ids.reserveCapacity(requests.count)
+        var inserted = 0
+        var outOfOrder: [Returned]?
+        var position = requests.startIndex
+        while let row = try rows.next() {
+            let id = QueueItemID(sqlite3_column_int64(columns, 0))
+            if sqlite3_column_int64(columns, 1) == 0 { inserted += 1 }
+            if outOfOrder == nil, position < requests.endIndex, ReturnedKey(columns).equals(requests[position]) {
+                ids.append(id)
+            } else {
+                if outOfOrder == nil { outOfOrder = zip(ids, requests).map { Returned(id: $0, key: Key($1)) } }
+                outOfOrder?.append(Returned(id: id, key: Key(row)))
+            }
+            position += 1
+        }
+        if let outOfOrder { return (try match(outOfOrder, to: requests), inserted) }
+        guard ids.count == requests.count else { throw rowCountMismatch(ids.count, requests.count) }
+        return (ids, inserted)
+    }
+
+    /// One RETURNING row, for matching by key.
     struct Returned {
         let id: QueueItemID
-        let coalesced: Int
         let key: Key
-
-        static func fetchAll(_ statement: Statement) throws -> [Returned] {
-            // A cursor's row reads the statement's columns in place; fetchAll would copy every row first.
-            let rows = try Row.fetchCursor(statement)
-            var returned: [Returned] = []
-            while let row = try rows.next() {
-                returned.append(Returned(id: QueueItemID(row[0] as Int64), coalesced: row[1], key: Key(row)))
-            }
-            return returned
-        }
     }
 
     /// The id each request got. RETURNING rows come in no documented order, though SQLite returns them in the
     /// VALUES order: that order is checked key by key and used, and only otherwise are rows matched by key (a key
     /// names one pending row, so every request with it got the same id).
     static func match(_ returned: [Returned], to requests: ArraySlice<TransferRequest>) throws -> [QueueItemID] {
-        guard returned.count == requests.count else {
-            throw TransferQueueError.corruptEntry(
-                id: QueueItemID(0), reason: "enqueue returned \(returned.count) rows for \(requests.count) requests")
-        }
+        guard returned.count == requests.count else { throw rowCountMismatch(returned.count, requests.count) }
         if zip(returned, requests).allSatisfy({ $0.key.matches($1) }) { return returned.map(\.id) }
         let idByKey = Dictionary(returned.map { ($0.key, $0.id) }, uniquingKeysWith: { first, _ in first })
         return try requests.map { request in
@@ -126,8 +144,55 @@ enum EnqueueUpsert {
         }
     }
 
+    private static func rowCountMismatch(_ rows: Int, _ requests: Int) -> TransferQueueError {
+        .corruptEntry(id: QueueItemID(0), reason: "enqueue returned \(rows) rows for \(requests) requests")
+    }
+
     /// The coalescing key as stored text.
     typealias Key = CoalescingKey
+}
+
+/// The key columns (2 to 5) of the RETURNING row a statement is on, compared in place with a request's key.
+private struct ReturnedKey {
+    let statement: SQLiteStatement
+
+    init(_ statement: SQLiteStatement) {
+        self.statement = statement
+    }
+
+    func equals(_ request: TransferRequest) -> Bool {
+        column(4, is: request.externalId) && column(2, is: request.subscription)
+            && column(5, is: request.direction.rawValue) && column(3, isScope: request.scope)
+    }
+
+    private func column(_ index: Int32, is text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { column(index, startsWith: $0, length: $0.count) }
+    }
+
+    /// The stored scope text is `collection/action` (``Scope/description``), compared without building it.
+    private func column(_ index: Int32, isScope scope: Scope) -> Bool {
+        var collection = scope.collection
+        var action = scope.action.rawValue
+        return collection.withUTF8 { collection in
+            action.withUTF8 { action in
+                let length = collection.count + 1 + action.count
+                guard column(index, startsWith: collection, length: length),
+                    let bytes = sqlite3_column_text(statement, index)
+                else { return false }
+                return bytes[collection.count] == UInt8(ascii: "/")
+                    && UnsafeBufferPointer(start: bytes + collection.count + 1, count: action.count).elementsEqual(action)
+            }
+        }
+    }
+
+    /// Whether the column is text of exactly `length` bytes starting with `prefix`.
+    private func column(_ index: Int32, startsWith prefix: UnsafeBufferPointer<UInt8>, length: Int) -> Bool {
+        guard let bytes = sqlite3_column_text(statement, index), sqlite3_column_bytes(statement, index) == length else {
+            return false
+        }
+        return UnsafeBufferPointer(start: bytes, count: prefix.count).elementsEqual(prefix)
+    }
 }
 
 extension CoalescingKey {
