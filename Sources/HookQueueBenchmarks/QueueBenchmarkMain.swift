@@ -15,7 +15,7 @@ struct QueueBenchmarkMain {
             try SQLiteBenchmark(folder: options.folder)
         }
         print(backend.summary)
-        print("enqueue: \(options.seconds) s per case and side; claim+ack: \(options.items) requests, \(options.claimBatch) per claim, acknowledged together")
+        print("enqueue: \(options.seconds) s per case and side; claim+ack: \(options.items) requests, \(options.claimBatch) per claim, acknowledged together; every case \(options.repeats) times, the sides taking turns, median run of each side")
         let report: QueueBenchmarkReport
         do {
             report = try await run(backend, options)
@@ -29,44 +29,65 @@ struct QueueBenchmarkMain {
         print(backend.notes)
     }
 
+    /// Runs every case `options.repeats` times, the queue and the reference taking turns, and reports the median run
+    /// of each side: on a shared machine, interference moved single runs of one side by ±15 %.
     private static func run(_ backend: any BenchmarkBackend, _ options: QueueBenchmarkOptions) async throws -> QueueBenchmarkReport {
-        var report = QueueBenchmarkReport()
+        var report = QueueBenchmarkReport(repeats: options.repeats)
         let enqueueCases: [(batch: Int, shape: BenchmarkRequests.Shape)] = [(1, .ordered), (100, .ordered), (100, .scattered)]
         for (batch, shape) in enqueueCases where options.only != "claim" {
-            let name = "enqueue, batch \(batch)" + (batch == 1 ? "" : ", \(shape.rawValue)")
-            let storage = "enqueue_\(batch)_\(shape.rawValue)"
-            let ours = try await backend.queueEnqueue(storage: storage, batch: batch, shape: shape, seconds: options.seconds)
-            let raw = try await backend.rawEnqueue(storage: storage, batch: batch, shape: shape, seconds: options.seconds)
-            report.add(name, ours: ours, reference: raw)
+            var ours: [Rate] = []
+            var raw: [Rate] = []
+            for run in 1...options.repeats {
+                let storage = "enqueue_\(batch)_\(shape.rawValue)_\(run)"
+                ours.append(try await backend.queueEnqueue(storage: storage, batch: batch, shape: shape, seconds: options.seconds))
+                raw.append(try await backend.rawEnqueue(storage: storage, batch: batch, shape: shape, seconds: options.seconds))
+            }
+            report.add("enqueue, batch \(batch)" + (batch == 1 ? "" : ", \(shape.rawValue)"), ours: ours, reference: raw)
         }
-        for workers in [1, 4] where options.only != "enqueue" {
+        for workers in options.workers where options.only != "enqueue" {
+            var ours: [Rate] = []
+            var references: [String?: [Rate]] = [:]
+            var referenceNames: [String?] = []
+            for run in 1...options.repeats {
+                let storage = "claim_\(workers)_\(run)"
+                ours.append(try await backend.queueClaimAndAck(
+                    storage: storage, items: options.items, workers: workers, batch: options.claimBatch))
+                for reference in try await backend.rawClaimAndDelete(
+                    storage: storage, items: options.items, workers: workers, batch: options.claimBatch)
+                {
+                    if references[reference.name] == nil { referenceNames.append(reference.name) }
+                    references[reference.name, default: []].append(reference.rate)
+                }
+            }
             let name = "claim+ack, \(workers) worker\(workers == 1 ? "" : "s")"
-            let storage = "claim_\(workers)"
-            let ours = try await backend.queueClaimAndAck(
-                storage: storage, items: options.items, workers: workers, batch: options.claimBatch)
-            let references = try await backend.rawClaimAndDelete(
-                storage: storage, items: options.items, workers: workers, batch: options.claimBatch)
-            for reference in references {
-                report.add(reference.name.map { "\(name) vs \($0)" } ?? name, ours: ours, reference: reference.rate)
+            for referenceName in referenceNames {
+                report.add(referenceName.map { "\(name) vs \($0)" } ?? name, ours: ours, reference: references[referenceName] ?? [])
             }
         }
         return report
     }
 }
 
-/// The table: one row per case, the queue beside the plain-SQL reference.
+/// The table: one row per case, the median run of the queue beside the median run of the plain-SQL reference, and
+/// the lowest and highest ratio of the runs paired in turn.
 struct QueueBenchmarkReport {
-    private var rows: [[String]] = [["case", "queue/s", "raw SQL/s", "queue/raw"]]
+    private var rows: [[String]]
 
-    mutating func add(_ name: String, ours: Rate, reference: Rate) {
+    init(repeats: Int) {
+        rows = [["case", "queue/s", "raw SQL/s", "queue/raw", repeats > 1 ? "runs' range" : ""]]
+    }
+
+    mutating func add(_ name: String, ours: [Rate], reference: [Rate]) {
+        let ratios = zip(ours, reference).map { $0.perSecond / $1.perSecond }
+        let median = Self.median(ours) / Self.median(reference)
         rows.append([
-            name, format(ours.perSecond), format(reference.perSecond),
-            String(format: "%.2f", ours.perSecond / reference.perSecond),
+            name, format(Self.median(ours)), format(Self.median(reference)), String(format: "%.2f", median),
+            ratios.count > 1 ? String(format: "%.2f–%.2f", ratios.min() ?? 0, ratios.max() ?? 0) : "",
         ])
     }
 
     func print() {
-        let widths = [46, 12, 12, 10]
+        let widths = [46, 12, 12, 10, 12]
         for row in rows {
             Swift.print(zip(row, widths).enumerated().map { index, pair in
                 let (text, width) = pair
@@ -74,6 +95,14 @@ struct QueueBenchmarkReport {
                 return index == 0 ? text + padding : padding + text
             }.joined(separator: " "))
         }
+    }
+
+    /// The median rate (the mean of the middle two for an even count).
+    private static func median(_ rates: [Rate]) -> Double {
+        let sorted = rates.map(\.perSecond).sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     private func format(_ value: Double) -> String { String(format: "%.0f", value) }

@@ -2,10 +2,12 @@ import HookQueuePostgres
 import Logging
 import PostgresNIO
 
-/// The plain-SQL reference on PostgreSQL, through postgres-nio with nothing on top: a table with the same request
-/// columns and a primary key in a schema of its own (for the claim cases also the one index a claim needs), one
-/// multi-row `INSERT` per batch (a statement commits on its own), and a claim/delete loop (``Loop``), with no
-/// coalescing, priority, leases, fencing or retries.
+/// The plain-SQL reference on PostgreSQL, through postgres-nio with nothing on top: a table with a request's thirteen
+/// columns (as the queue stores them) and a primary key in a schema of its own (for the claim cases also the one index
+/// a claim needs), one multi-row `INSERT` per batch (a statement commits on its own), and a claim/delete loop
+/// (``Loop``) that hands each claimed request's columns to the worker, with no coalescing, priority, leases, fencing
+/// or retries. The columns are written out here rather than taken from the queue's code: the reference must not
+/// share what it measures.
 struct RawPostgres {
     let schema: String
 
@@ -15,7 +17,9 @@ struct RawPostgres {
             CREATE TABLE \(schema).job (
                 id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, subscription text NOT NULL,
                 integration text NOT NULL, scope text NOT NULL, direction text NOT NULL, external_id text NOT NULL,
-                hook_id text, claimed_by text)
+                child_request boolean NOT NULL, parent_kind text, parent_external_id text, origin_kind text,
+                origin_external_id text, delete_triggered boolean NOT NULL, hook_id text, debug boolean NOT NULL,
+                claimed_by text)
             """), logger: Self.logger)
         guard forClaims else { return }
         // Without it, each claim walks the primary key over every row claimed or deleted so far that vacuum has not
@@ -27,22 +31,28 @@ struct RawPostgres {
 
     /// Inserts the requests numbered `first..<first + count` in one statement.
     func insert(first: Int, count: Int, _ shape: BenchmarkRequests.Shape, on connection: PostgresConnection) async throws {
-        var bindings = PostgresBindings(capacity: count * 6)
+        var bindings = PostgresBindings(capacity: count * Self.requestColumnCount)
         var values: [String] = []
         for n in first..<first + count {
             let request = BenchmarkRequests.request(n, shape)
-            let base = values.count * 6
-            values.append("($\(base + 1), $\(base + 2), $\(base + 3), $\(base + 4), $\(base + 5), $\(base + 6))")
+            let base = values.count * Self.requestColumnCount
+            values.append("(" + (1...Self.requestColumnCount).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
             bindings.append(request.subscription)
             bindings.append(request.integration)
             bindings.append(request.scope.description)
             bindings.append(request.direction.rawValue)
             bindings.append(request.externalId)
+            bindings.append(request.childRequest)
+            bindings.append(request.parent?.kind)
+            bindings.append(request.parent?.externalId)
+            bindings.append(request.origin?.kind)
+            bindings.append(request.origin?.externalId)
+            bindings.append(request.deleteTriggered)
             bindings.append(request.hookId)
+            bindings.append(request.debug)
         }
         let sql = """
-            INSERT INTO \(schema).job (subscription, integration, scope, direction, external_id, hook_id)
-            VALUES \(values.joined(separator: ", "))
+            INSERT INTO \(schema).job (\(Self.requestColumns)) VALUES \(values.joined(separator: ", "))
             """
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger)
     }
@@ -70,7 +80,7 @@ struct RawPostgres {
     /// Claims (and deletes) batches of `batch` rows the `loop`'s way, returning and decoding them as a worker would,
     /// until the table is empty; returns how many it took. `FOR UPDATE SKIP LOCKED` keeps workers apart.
     func drain(batch: Int, loop: Loop, worker: String, on connection: PostgresConnection) async throws -> Int {
-        let returning = "RETURNING job.id, subscription, integration, scope, direction, external_id, hook_id"
+        let returning = "RETURNING job.id, \(Self.requestColumns)"
         let claim = switch loop {
         case .claimThenDelete:
             """
@@ -91,7 +101,9 @@ struct RawPostgres {
             var ids: [Int64] = []
             let rows = try await connection.query(PostgresQuery(unsafeSQL: claim, binds: bindings), logger: Self.logger)
             for try await row in rows {
-                let (id, _, _, _, _, _, _) = try row.decode((Int64, String, String, String, String, String, String?).self)
+                let (id, _, _, _, _, _, _, _, _, _, _, _, _, _) = try row.decode(
+                    (Int64, String, String, String, String, String, Bool, String?, String?, String?, String?, Bool,
+                     String?, Bool).self)
                 ids.append(id)
             }
             if ids.isEmpty { return taken }
@@ -101,6 +113,12 @@ struct RawPostgres {
             taken += ids.count
         }
     }
+
+    static let requestColumns = """
+        subscription, integration, scope, direction, external_id, child_request, parent_kind, parent_external_id, \
+        origin_kind, origin_external_id, delete_triggered, hook_id, debug
+        """
+    static let requestColumnCount = 13
 
     static let logger = Logger(label: "hookrules.queue-bench", factory: { _ in SwiftLogNoOpLogHandler() })
 }

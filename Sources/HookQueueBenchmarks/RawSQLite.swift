@@ -59,6 +59,10 @@ final class RawStatement {
         sqlite3_bind_int64(statement, index, value)
     }
 
+    func bind(_ index: Int32, _ value: Bool) {
+        sqlite3_bind_int64(statement, index, value ? 1 : 0)
+    }
+
     /// Steps once; true while there is a row.
     func step() throws -> Bool {
         let code = sqlite3_step(statement)
@@ -67,6 +71,12 @@ final class RawStatement {
     }
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
+
+    /// The column's text, nil when it is NULL.
+    func text(_ column: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(statement, column) else { return nil }
+        return String(cString: bytes)
+    }
 
     func reset() {
         sqlite3_reset(statement)
