@@ -20,6 +20,12 @@ enum QueueSide {
             let count = min(1000, items - start)
             try await expectInserted(queue.enqueue(BenchmarkRequests.batch(from: start, count: count, .ordered)), count)
         }
+        // The workers' first turns together, before the clock: a pool opens connections as they are first needed, and
+        // the reference's workers connect before its clock starts too.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<workers { group.addTask { _ = try await queue.stats() } }
+            try await group.waitForAll()
+        }
         let rate = try await Rate.measure {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for worker in 0..<workers {
