@@ -27,7 +27,8 @@ package struct ClaimedRow: Sendable {
 
     /// Orders claimed rows as a claim hands them out: debug first, then by due time, then by id.
     package static func priorityOrder(_ lhs: ClaimedRow, _ rhs: ClaimedRow) -> Bool {
-        (lhs.claim.request.debug ? 0 : 1, lhs.dueAt, lhs.claim.id) < (rhs.claim.request.debug ? 0 : 1, rhs.dueAt, rhs.claim.id)
+        (lhs.claim.request.debug ? 0 : 1, lhs.dueAt, lhs.claim.id)
+            < (rhs.claim.request.debug ? 0 : 1, rhs.dueAt, rhs.claim.id)
     }
 
     /// `rows` in the order a claim hands them out.

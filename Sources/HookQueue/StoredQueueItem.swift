@@ -80,7 +80,6 @@ package struct StoredQueueItem: Sendable {
         case deadLetter
         case retry(dueAt: Int64)
     }
-
 }
 
 /// Parses each distinct scope text once per query: a claim of many rows sees only a few scopes.

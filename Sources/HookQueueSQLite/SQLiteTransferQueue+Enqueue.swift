@@ -129,9 +129,8 @@ enum EnqueueUpsert {
         let key: Key
     }
 
-    /// The id each request got. RETURNING rows come in no documented order, though SQLite returns them in the
-    /// VALUES order: that order is checked key by key and used, and only otherwise are rows matched by key (a key
-    /// names one pending row, so every request with it got the same id).
+    /// The id each request got, from rows in any order: in their order when every row's key is its request's, else
+    /// matched by key (a key names one pending row, so every request with it got the same id).
     static func match(_ returned: [Returned], to requests: ArraySlice<TransferRequest>) throws -> [QueueItemID] {
         guard returned.count == requests.count else { throw rowCountMismatch(returned.count, requests.count) }
         if zip(returned, requests).allSatisfy({ $0.key.matches($1) }) { return returned.map(\.id) }
