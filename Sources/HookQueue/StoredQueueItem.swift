@@ -12,11 +12,8 @@ package struct StoredQueueItem: Sendable {
         """
 
     /// The id and the request's columns, which every whole or claimed row starts with
-    /// (``readRequest(_:scopes:)``).
-    package static let requestColumns = """
-        id, subscription, integration, scope, direction, external_id, child_request, parent_kind, \
-        parent_external_id, origin_kind, origin_external_id, delete_triggered, hook_id, debug
-        """
+    /// (``readRequest(_:scopes:)`` reads them in ``RequestColumns``' order).
+    package static let requestColumns = "id, \(RequestColumns.names)"
 
     package var id: QueueItemID
     package var request: TransferRequest

@@ -10,6 +10,14 @@ enum BenchmarkRequests {
         case scattered
     }
 
+    /// The references' column list for a request, in the order both bind its values. Written out here, not taken
+    /// from the queue's `RequestColumns`: a reference must not share what it measures.
+    static let columns = """
+        subscription, integration, scope, direction, external_id, child_request, parent_kind, parent_external_id, \
+        origin_kind, origin_external_id, delete_triggered, hook_id, debug
+        """
+    static let columnCount = 13
+
     static func request(_ n: Int, _ shape: Shape) -> TransferRequest {
         let (subscription, id) = switch shape {
         case .ordered: ((n / 100) % 7, UInt64(7_000_000_000 + n))

@@ -46,22 +46,20 @@ struct QueueBenchmarkMain {
         }
         for workers in options.workers where options.only != "enqueue" {
             var ours: [Rate] = []
-            var references: [String?: [Rate]] = [:]
-            var referenceNames: [String?] = []
+            // One list per reference loop, in the order the backend runs them (the same in every run).
+            var references: [(name: String?, rates: [Rate])] = []
             for run in 1...options.repeats {
                 let storage = "claim_\(workers)_\(run)"
                 ours.append(try await backend.queueClaimAndAck(
                     storage: storage, items: options.items, workers: workers, batch: options.claimBatch))
-                for reference in try await backend.rawClaimAndDelete(
+                let rates = try await backend.rawClaimAndDelete(
                     storage: storage, items: options.items, workers: workers, batch: options.claimBatch)
-                {
-                    if references[reference.name] == nil { referenceNames.append(reference.name) }
-                    references[reference.name, default: []].append(reference.rate)
-                }
+                if references.isEmpty { references = rates.map { ($0.name, []) } }
+                for (index, reference) in rates.enumerated() { references[index].rates.append(reference.rate) }
             }
             let name = "claim+ack, \(workers) worker\(workers == 1 ? "" : "s")"
-            for referenceName in referenceNames {
-                report.add(referenceName.map { "\(name) vs \($0)" } ?? name, ours: ours, reference: references[referenceName] ?? [])
+            for reference in references {
+                report.add(reference.name.map { "\(name) vs \($0)" } ?? name, ours: ours, reference: reference.rates)
             }
         }
         return report

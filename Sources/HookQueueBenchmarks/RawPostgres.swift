@@ -6,8 +6,8 @@ import PostgresNIO
 /// columns (as the queue stores them) and a primary key in a schema of its own (for the claim cases also the one index
 /// a claim needs), one multi-row `INSERT` per batch (a statement commits on its own), and a claim/delete loop
 /// (``Loop``) that hands each claimed request's columns to the worker, with no coalescing, priority, leases, fencing
-/// or retries. The columns are written out here rather than taken from the queue's code: the reference must not
-/// share what it measures.
+/// or retries. The columns are ``BenchmarkRequests/columns``, not the queue's own
+/// list.
 struct RawPostgres {
     let schema: String
 
@@ -31,12 +31,12 @@ struct RawPostgres {
 
     /// Inserts the requests numbered `first..<first + count` in one statement.
     func insert(first: Int, count: Int, _ shape: BenchmarkRequests.Shape, on connection: PostgresConnection) async throws {
-        var bindings = PostgresBindings(capacity: count * Self.requestColumnCount)
+        var bindings = PostgresBindings(capacity: count * BenchmarkRequests.columnCount)
         var values: [String] = []
         for n in first..<first + count {
             let request = BenchmarkRequests.request(n, shape)
-            let base = values.count * Self.requestColumnCount
-            values.append("(" + (1...Self.requestColumnCount).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+            let base = values.count * BenchmarkRequests.columnCount
+            values.append("(" + (1...BenchmarkRequests.columnCount).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
             bindings.append(request.subscription)
             bindings.append(request.integration)
             bindings.append(request.scope.description)
@@ -52,7 +52,7 @@ struct RawPostgres {
             bindings.append(request.debug)
         }
         let sql = """
-            INSERT INTO \(schema).job (\(Self.requestColumns)) VALUES \(values.joined(separator: ", "))
+            INSERT INTO \(schema).job (\(BenchmarkRequests.columns)) VALUES \(values.joined(separator: ", "))
             """
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger)
     }
@@ -80,7 +80,7 @@ struct RawPostgres {
     /// Claims (and deletes) batches of `batch` rows the `loop`'s way, returning and decoding them as a worker would,
     /// until the table is empty; returns how many it took. `FOR UPDATE SKIP LOCKED` keeps workers apart.
     func drain(batch: Int, loop: Loop, worker: String, on connection: PostgresConnection) async throws -> Int {
-        let returning = "RETURNING job.id, \(Self.requestColumns)"
+        let returning = "RETURNING job.id, \(BenchmarkRequests.columns)"
         let claim = switch loop {
         case .claimThenDelete:
             """
@@ -113,12 +113,6 @@ struct RawPostgres {
             taken += ids.count
         }
     }
-
-    static let requestColumns = """
-        subscription, integration, scope, direction, external_id, child_request, parent_kind, parent_external_id, \
-        origin_kind, origin_external_id, delete_triggered, hook_id, debug
-        """
-    static let requestColumnCount = 13
 
     static let logger = Logger(label: "hookrules.queue-bench", factory: { _ in SwiftLogNoOpLogHandler() })
 }

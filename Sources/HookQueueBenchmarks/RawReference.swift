@@ -3,8 +3,8 @@ import Foundation
 /// The plain-SQL reference on its own connection: a table with a request's thirteen columns (as the queue stores
 /// them) and only a primary key, plain inserts in one transaction per batch, and a plain claim/delete loop (mark a
 /// batch claimed in one transaction, reading each claimed request's columns as a worker would, delete it in a
-/// second), with no coalescing, priority, leases, fencing or retries. The columns are written out here rather than
-/// taken from the queue's code: the reference must not share what it measures.
+/// second), with no coalescing, priority, leases, fencing or retries. The columns are ``BenchmarkRequests/columns``,
+/// not the queue's own list.
 final class RawReference {
     static let schema = """
         CREATE TABLE IF NOT EXISTS job (
@@ -12,10 +12,6 @@ final class RawReference {
             direction TEXT NOT NULL, external_id TEXT NOT NULL, child_request INTEGER NOT NULL, parent_kind TEXT,
             parent_external_id TEXT, origin_kind TEXT, origin_external_id TEXT, delete_triggered INTEGER NOT NULL,
             hook_id TEXT, debug INTEGER NOT NULL, claimed_by TEXT)
-        """
-    static let requestColumns = """
-        subscription, integration, scope, direction, external_id, child_request, parent_kind, parent_external_id, \
-        origin_kind, origin_external_id, delete_triggered, hook_id, debug
         """
 
     private let connection: RawConnection
@@ -27,12 +23,12 @@ final class RawReference {
         connection = try RawConnection(path: path)
         try connection.execute(Self.schema)
         insert = try connection.prepare("""
-            INSERT INTO job (\(Self.requestColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO job (\(BenchmarkRequests.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         claim = try connection.prepare("""
             UPDATE job SET claimed_by = ?1
             WHERE id IN (SELECT id FROM job WHERE claimed_by IS NULL ORDER BY id LIMIT ?2)
-            RETURNING id, \(Self.requestColumns)
+            RETURNING id, \(BenchmarkRequests.columns)
             """)
         delete = try connection.prepare("DELETE FROM job WHERE id = ?")
     }
