@@ -8,7 +8,8 @@ protocol BenchmarkBackend {
 
     func queueEnqueue(storage: String, batch: Int, shape: BenchmarkRequests.Shape, seconds: Double) async throws -> Rate
     func rawEnqueue(storage: String, batch: Int, shape: BenchmarkRequests.Shape, seconds: Double) async throws -> Rate
-    func queueClaimAndAck(storage: String, items: Int, workers: Int, batch: Int) async throws -> Rate
+    /// With `oneWorker`, the workers are slots of one worker: they claim under one worker id (``QueueSide/claimAndAck(_:items:workers:batch:oneWorker:)``).
+    func queueClaimAndAck(storage: String, items: Int, workers: Int, batch: Int, oneWorker: Bool) async throws -> Rate
     /// The reference first (unnamed), then any other loop shown beside it.
     func rawClaimAndDelete(storage: String, items: Int, workers: Int, batch: Int) async throws -> [ReferenceRate]
 

@@ -26,6 +26,7 @@ struct PostgresBenchmark: BenchmarkBackend {
     var notes: String {
         """
         queue workers are tasks sharing one PostgresTransferQueue (its pool); raw workers are tasks with a connection each
+        "slots of one worker": the queue's tasks claim under one worker id, as `hookrules work --concurrency 4` does; the queue shares such callers' claim rounds (one statement for several turns)
         \(RawPostgres.Loop.claimThenDelete.description)
         \(RawPostgres.Loop.deleteAsClaim.description) ("vs delete as claim" rows)
         """
@@ -45,8 +46,10 @@ struct PostgresBenchmark: BenchmarkBackend {
         }
     }
 
-    func queueClaimAndAck(storage: String, items: Int, workers: Int, batch: Int) async throws -> Rate {
-        try await withQueue(storage) { try await QueueSide.claimAndAck($0, items: items, workers: workers, batch: batch) }
+    func queueClaimAndAck(storage: String, items: Int, workers: Int, batch: Int, oneWorker: Bool) async throws -> Rate {
+        try await withQueue(storage) {
+            try await QueueSide.claimAndAck($0, items: items, workers: workers, batch: batch, oneWorker: oneWorker)
+        }
     }
 
     /// Fills the table with `items` rows, then times `workers` tasks, each on its own connection (as separate worker

@@ -46,12 +46,19 @@ struct QueueBenchmarkMain {
         }
         for workers in options.workers where options.only != "enqueue" {
             var ours: [Rate] = []
+            // The same workers as slots of one worker (one worker id); only with more than one.
+            var oursAsSlots: [Rate] = []
             // One list per reference loop, in the order the backend runs them (the same in every run).
             var references: [(name: String?, rates: [Rate])] = []
             for run in 1...options.repeats {
                 let storage = "claim_\(workers)_\(run)"
                 ours.append(try await backend.queueClaimAndAck(
-                    storage: storage, items: options.items, workers: workers, batch: options.claimBatch))
+                    storage: storage, items: options.items, workers: workers, batch: options.claimBatch, oneWorker: false))
+                if workers > 1 {
+                    oursAsSlots.append(try await backend.queueClaimAndAck(
+                        storage: storage + "_slots", items: options.items, workers: workers, batch: options.claimBatch,
+                        oneWorker: true))
+                }
                 let rates = try await backend.rawClaimAndDelete(
                     storage: storage, items: options.items, workers: workers, batch: options.claimBatch)
                 if references.isEmpty { references = rates.map { ($0.name, []) } }
@@ -60,6 +67,9 @@ struct QueueBenchmarkMain {
             let name = "claim+ack, \(workers) worker\(workers == 1 ? "" : "s")"
             for reference in references {
                 report.add(reference.name.map { "\(name) vs \($0)" } ?? name, ours: ours, reference: reference.rates)
+            }
+            if let reference = references.first, !oursAsSlots.isEmpty {
+                report.add("claim+ack, \(workers) slots of one worker", ours: oursAsSlots, reference: reference.rates)
             }
         }
         return report

@@ -14,8 +14,11 @@ enum QueueSide {
     }
 
     /// Fills the queue with `items` requests, then times `workers` concurrent tasks on the one queue, each claiming
-    /// `batch` at a time and completing them together, until it is empty.
-    static func claimAndAck(_ queue: any TransferQueue, items: Int, workers: Int, batch: Int) async throws -> Rate {
+    /// `batch` at a time and completing them together, until it is empty. Each task claims under a worker id of its own,
+    /// or with `oneWorker` all under one, as the slots of one `hookrules work` process do.
+    static func claimAndAck(
+        _ queue: any TransferQueue, items: Int, workers: Int, batch: Int, oneWorker: Bool
+    ) async throws -> Rate {
         for start in stride(from: 0, to: items, by: 1000) {
             let count = min(1000, items - start)
             try await expectInserted(queue.enqueue(BenchmarkRequests.batch(from: start, count: count, .ordered)), count)
@@ -29,7 +32,7 @@ enum QueueSide {
         let rate = try await Rate.measure {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for worker in 0..<workers {
-                    group.addTask { try await drain(queue, worker: "worker-\(worker)", batch: batch) }
+                    group.addTask { try await drain(queue, worker: oneWorker ? "worker" : "worker-\(worker)", batch: batch) }
                 }
                 return try await group.reduce(0, +)
             }

@@ -29,9 +29,9 @@ struct SQLiteBenchmark: BenchmarkBackend {
         try await ReferenceSide.enqueue(path: rawPath(storage), batch: batch, shape: shape, seconds: seconds)
     }
 
-    func queueClaimAndAck(storage: String, items: Int, workers: Int, batch: Int) async throws -> Rate {
+    func queueClaimAndAck(storage: String, items: Int, workers: Int, batch: Int, oneWorker: Bool) async throws -> Rate {
         let queue = try SQLiteTransferQueue(folder: root.appendingPathComponent("queue-\(storage)"))
-        let rate = try await QueueSide.claimAndAck(queue, items: items, workers: workers, batch: batch)
+        let rate = try await QueueSide.claimAndAck(queue, items: items, workers: workers, batch: batch, oneWorker: oneWorker)
         try await queue.close()
         return rate
     }

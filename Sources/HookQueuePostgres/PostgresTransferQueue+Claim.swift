@@ -4,7 +4,7 @@ import PostgresNIO
 extension PostgresTransferQueue {
     public func claim(worker: String, limit: Int, lease: Duration) async throws -> [ClaimedRequest] {
         try Self.checkClaim(limit: limit, lease: lease)
-        let round = try await quickRound(completing: [], worker: worker, limit: limit, lease: lease)
+        let round = try await quickRound(ClaimRoundPart(completing: [], worker: worker, limit: limit, lease: lease))
         return round.claimed.isEmpty
             ? try await claimAfterRescue(worker: worker, limit: limit, lease: lease)
             : ClaimedRow.inPriorityOrder(round.claimed)
@@ -20,7 +20,8 @@ extension PostgresTransferQueue {
             let completed = try await complete(completions)
             return (completed, try await claim(worker: worker, limit: limit, lease: lease))
         }
-        let round = try await quickRound(completing: completions.map(\.claim), worker: worker, limit: limit, lease: lease)
+        let round = try await quickRound(
+            ClaimRoundPart(completing: completions.map(\.claim), worker: worker, limit: limit, lease: lease))
         let completed = Self.completionResult(completions, deleted: round.settled).result
         let claimed = round.claimed.isEmpty
             ? try await claimAfterRescue(worker: worker, limit: limit, lease: lease)
@@ -33,17 +34,23 @@ extension PostgresTransferQueue {
         try await write { connection, now in try await self.rescue(connection, now: now) }
     }
 
-    /// The common case in one statement, which commits on its own: completes `claims` still held and claims, unless a
-    /// lease has expired (then there is something to rescue first, and it claims nothing). When it claims nothing, the
-    /// caller runs ``claimAfterRescue(worker:limit:lease:)``, which also covers an empty queue.
-    private func quickRound(
-        completing claims: [ClaimedRequest], worker: String, limit: Int, lease: Duration
-    ) async throws -> ClaimRound {
-        try await write(singleStatement: true) { connection, now in
-            try await connection.claimRound(Self.claimRoundStatement(
-                completing: claims, condition: .unlessLeasesExpired, worker: worker, limit: limit, now: now,
-                leaseExpiry: now + Microseconds.of(lease)
-            ))
+    /// The common case in one statement, which commits on its own: completes the part's claims still held and claims,
+    /// unless a lease has expired (then there is something to rescue first, and it claims nothing). When it claims
+    /// nothing, the caller runs ``claimAfterRescue(worker:limit:lease:)``, which also covers an empty queue.
+    ///
+    /// Callers of the same worker arriving while its round runs share the next one (``ClaimRoundCombiner``): one
+    /// statement completes all their claims and claims the sum of their limits, and each takes its limit's share in
+    /// priority order (the first part the first rows). They claim under one worker name and lease, so the rows are
+    /// exactly what separate rounds would have written.
+    private func quickRound(_ part: ClaimRoundPart) async throws -> ClaimRound {
+        try await claimRounds.run(part) { parts in
+            let round = try await write(singleStatement: true) { connection, now in
+                try await connection.claimRound(Self.claimRoundStatement(
+                    completing: parts.flatMap(\.completing), condition: .unlessLeasesExpired, worker: part.worker.name,
+                    limit: parts.reduce(0) { $0 + $1.limit }, now: now, leaseExpiry: now + Microseconds.of(part.worker.lease)
+                ))
+            }
+            return round.shared(by: parts.map(\.limit))
         }
     }
 
@@ -165,9 +172,21 @@ struct ClaimRoundStatement: PostgresPreparedStatement {
 }
 
 /// What one claim round did: the completed claims and the claimed rows (in no particular order: RETURNING has none).
-struct ClaimRound {
+struct ClaimRound: Sendable {
     var settled: Set<ClaimFence> = []
     var claimed: [ClaimedRow] = []
+
+    /// The round of each of the parts that shared this one, whose limits were `limits`: every part sees all completed
+    /// claims (each looks up only its own), and the claimed rows in priority order go to the parts in turn, each up
+    /// to its limit, so a part earlier in the list is served first.
+    func shared(by limits: [Int]) -> [ClaimRound] {
+        guard limits.count > 1 else { return [self] }
+        var rows = claimed.sorted(by: ClaimedRow.priorityOrder)[...]
+        return limits.map { limit in
+            defer { rows = rows.dropFirst(limit) }
+            return ClaimRound(settled: settled, claimed: Array(rows.prefix(limit)))
+        }
+    }
 }
 
 extension PostgresConnection {

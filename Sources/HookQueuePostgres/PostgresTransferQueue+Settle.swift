@@ -130,7 +130,7 @@ extension PostgresTransferQueue {
 }
 
 /// What fences a claim: the request's id at one attempt.
-struct ClaimFence: Hashable {
+struct ClaimFence: Hashable, Sendable {
     let id: QueueItemID
     let attempt: Int
 

@@ -28,6 +28,8 @@ public final class PostgresTransferQueue: TransferQueue {
     /// Wakes this process's ``waitForWork(timeout:)`` callers: at once when this handle makes work, and from
     /// notifications when any process does.
     let workArrived: WorkSignal
+    /// Shares claim rounds among one worker's concurrent callers (``ClaimRoundCombiner``).
+    let claimRounds = ClaimRoundCombiner()
     private let runningClient: Task<Void, Never>
     private let listener: WakeUpListener
     private let closed = Mutex(false)

@@ -165,6 +165,81 @@ struct PostgresQueueTests {
         }
     }
 
+    @Test("a shared claim round's rows go to its parts in priority order, each up to its limit; all see the completions")
+    func sharedRoundSplit() async throws {
+        try await withDatabase { store, queues in
+            let queue = try await queues.open(store.configuration)
+            try await queue.enqueue(Requests.products(6) + [Requests.product("urgent", debug: true)])
+            let held = try await queue.claim(worker: "w", limit: 2, lease: .seconds(60))
+            #expect(held.map(\.request.externalId) == ["urgent", "p1"])
+            let now = Microseconds.of(TestClock().now())
+            let statement = PostgresTransferQueue.claimRoundStatement(
+                completing: held, condition: .always, worker: "w", limit: 6, now: now, leaseExpiry: now + 60_000_000)
+            let round = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
+                try await connection.claimRound(statement)
+            }
+            let parts = round.shared(by: [2, 3, 4])
+            #expect(parts.map { ClaimedRow.inPriorityOrder($0.claimed).map(\.request.externalId) }
+                == [["p2", "p3"], ["p4", "p5", "p6"], []])
+            #expect(parts.allSatisfy { $0.settled == Set(held.map(ClaimFence.init)) })
+            #expect(round.shared(by: [6]).first?.claimed.count == 5)
+        }
+    }
+
+    @Test("one worker's concurrent callers share claim rounds; each gets its own claims under its worker's name and lease")
+    func sharedClaimRounds() async throws {
+        try await withDatabase { store, _ in
+            let clock = TestClock()
+            let queue = try await PostgresTransferQueue(configuration: store.configuration, clock: clock)
+            func drain() async throws {
+                try await queue.enqueue(Requests.products(600))
+                // Two workers of eight callers each (slots of two processes), with leases of their own.
+                let callers = 16
+                func worker(_ caller: Int) -> (name: String, lease: Duration) {
+                    ("w\(caller % 2)", .seconds(60 + caller % 2))
+                }
+                let taken = try await withThrowingTaskGroup(of: [QueueItemID].self) { group in
+                    for caller in 0..<callers {
+                        group.addTask {
+                            let (name, lease) = worker(caller)
+                            var held: [ClaimedRequest] = []
+                            var completed: [QueueItemID] = []
+                            repeat {
+                                let (result, claimed) = try await queue.completeAndClaim(
+                                    held.map { Completion($0) }, worker: name, limit: 5, lease: lease)
+                                #expect(result.lost.isEmpty && result.completed == held.map(\.id))
+                                #expect(claimed.count <= 5)
+                                #expect(claimed.allSatisfy { $0.worker == name && $0.leaseExpiresAt == clock.later(by: lease) })
+                                // The rows say the same as the claims.
+                                let stored = try await queue.list(state: .claimed, limit: 1000)
+                                for claim in claimed {
+                                    let row = stored.first { $0.id == claim.id }
+                                    #expect(row?.worker == name && row?.leaseExpiresAt == claim.leaseExpiresAt && row?.attempt == claim.attempt)
+                                }
+                                completed += result.completed
+                                held = claimed
+                            } while !held.isEmpty
+                            return completed
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+                #expect(taken.count == 600 && Set(taken).count == 600)
+                #expect(try await queue.stats().total == QueueCounts())
+                #expect(queue.claimRounds.sharedRounds > 0)
+            }
+            let outcome: Result<Void, any Error>
+            do {
+                try await drain()
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            try await queue.close()
+            try outcome.get()
+        }
+    }
+
     @Test("a server error reads as the server's message with its SQLSTATE")
     func readableErrors() async throws {
         try await withDatabase { store, queues in
