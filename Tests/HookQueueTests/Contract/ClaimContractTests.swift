@@ -108,4 +108,22 @@ extension QueueContract {
             }
         }
     }
+
+    @Test(
+        "complete-and-claim with nothing left to claim still completes the held claims and reports the lost ones",
+        arguments: QueueBackends.all
+    )
+    func completeAndClaimOnDrainedQueue(backend: QueueBackend) async throws {
+        try await QueueHarness.with(backend) { harness in
+            let queue = harness.queue
+            let ids = try await queue.enqueue(Requests.products(3)).ids
+            let held = try await harness.claim("w", limit: 3)
+            try await queue.deadLetter(held[2], error: "rejected")  // the third claim is lost
+
+            let round = try await queue.completeAndClaim(held.map { Completion($0) }, worker: "w", limit: 3, lease: .seconds(60))
+            #expect(round.completed.completed == [ids[0], ids[1]] && round.completed.lost == [held[2]])
+            #expect(round.claimed.isEmpty)
+            #expect(try await queue.stats().total == QueueCounts(dead: 1))
+        }
+    }
 }

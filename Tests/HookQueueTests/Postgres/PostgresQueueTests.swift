@@ -158,10 +158,32 @@ struct PostgresQueueTests {
                     PostgresQuery(unsafeSQL: "EXPLAIN " + ClaimRoundStatement.sql, binds: try round.makeBindings()), logger: TestPostgresServer.logger
                 ).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
             }
-            let delete = plan.components(separatedBy: "CTE next").first ?? plan
+            // The `done` CTE's subtree: the lines after "CTE done" indented deeper than it.
+            let lines = plan.split(separator: "\n")
+            let indent = { (line: Substring) in line.prefix { $0 == " " }.count }
+            let start = try #require(lines.firstIndex { $0.contains("CTE done") }, "\(plan)")
+            let delete = lines[(start + 1)...].prefix { indent($0) > indent(lines[start]) }.joined(separator: "\n")
             #expect(delete.contains("Delete on queue_item q"), "\(plan)")
             #expect(delete.contains("queue_item_pkey on queue_item q"), "\(plan)")
             #expect(!delete.contains("queue_item_lease"), "\(plan)")
+        }
+    }
+
+    @Test("a claim round that claims nothing completes nothing, so its caller can complete on its own")
+    func emptyRoundCompletesNothing() async throws {
+        try await withDatabase { store, queues in
+            let queue = try await queues.open(store.configuration)
+            try await queue.enqueue(Requests.products(2))
+            let held = try await queue.claim(worker: "w", limit: 2, lease: .seconds(60))
+            let now = Microseconds.of(TestClock().now())
+            let statement = PostgresTransferQueue.claimRoundStatement(
+                completing: held, condition: .always, worker: "w", limit: 5, now: now, leaseExpiry: now + 60_000_000)
+            let round = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
+                try await connection.claimRound(statement)
+            }
+            #expect(!round.completionsRan && round.claimed.isEmpty && round.settled.isEmpty)
+            #expect(try await queue.stats().total == QueueCounts(claimed: 2))
+            #expect(try await queue.complete(held.map { Completion($0) }).completed == held.map(\.id))
         }
     }
 
@@ -181,7 +203,7 @@ struct PostgresQueueTests {
             let parts = round.shared(by: [2, 3, 4])
             #expect(parts.map { ClaimedRow.inPriorityOrder($0.claimed).map(\.request.externalId) }
                 == [["p2", "p3"], ["p4", "p5", "p6"], []])
-            #expect(parts.allSatisfy { $0.settled == Set(held.map(ClaimFence.init)) })
+            #expect(parts.allSatisfy { $0.completionsRan && $0.settled == Set(held.map(ClaimFence.init)) })
             #expect(round.shared(by: [6]).first?.claimed.count == 5)
         }
     }
