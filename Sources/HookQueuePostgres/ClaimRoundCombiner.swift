@@ -129,11 +129,12 @@ struct ClaimRoundPart: Sendable {
         let lease: Duration
     }
 
-    let completing: [ClaimedRequest]
+    /// The claims to complete (a fence is all a round needs of them).
+    let completing: [ClaimFence]
     let worker: Worker
     let limit: Int
 
-    init(completing: [ClaimedRequest], worker: String, limit: Int, lease: Duration) {
+    init(completing: [ClaimFence], worker: String, limit: Int, lease: Duration) {
         self.completing = completing
         self.worker = Worker(name: worker, lease: lease)
         self.limit = limit

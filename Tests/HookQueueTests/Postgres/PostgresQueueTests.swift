@@ -149,7 +149,7 @@ struct PostgresQueueTests {
             try await queue.enqueue(Requests.products(20_000))
             let claims = try await queue.claim(worker: "w", limit: 50, lease: .seconds(60))
             let round = PostgresTransferQueue.claimRoundStatement(
-                completing: claims, condition: .always, worker: "w", limit: 50, now: 0, leaseExpiry: 1)
+                completing: claims.map(ClaimFence.init), condition: .always, worker: "w", limit: 50, now: 0, leaseExpiry: 1)
             let plan = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
                 // With these statistics (few claimed rows), `state = 'claimed'` by id was planned as a bitmap scan of
                 // the lease index: cheap on paper, slow once the index is full of dead entries.
@@ -158,14 +158,17 @@ struct PostgresQueueTests {
                     PostgresQuery(unsafeSQL: "EXPLAIN " + ClaimRoundStatement.sql, binds: try round.makeBindings()), logger: TestPostgresServer.logger
                 ).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
             }
-            // The `done` CTE's subtree: the lines after "CTE done" indented deeper than it.
+            // A CTE's subtree: the lines after "CTE name" indented deeper than it.
             let lines = plan.split(separator: "\n")
             let indent = { (line: Substring) in line.prefix { $0 == " " }.count }
-            let start = try #require(lines.firstIndex { $0.contains("CTE done") }, "\(plan)")
-            let delete = lines[(start + 1)...].prefix { indent($0) > indent(lines[start]) }.joined(separator: "\n")
-            #expect(delete.contains("Delete on queue_item q"), "\(plan)")
-            #expect(delete.contains("queue_item_pkey on queue_item q"), "\(plan)")
-            #expect(!delete.contains("queue_item_lease"), "\(plan)")
+            func cte(_ name: String) throws -> String {
+                let start = try #require(lines.firstIndex { $0.hasSuffix("CTE \(name)") }, "\(plan)")
+                return lines[(start + 1)...].prefix { indent($0) > indent(lines[start]) }.joined(separator: "\n")
+            }
+            let held = try cte("held"), delete = try cte("done")
+            #expect(held.contains("LockRows") && held.contains("queue_item_pkey on queue_item q"), "\(plan)")
+            #expect(delete.contains("Delete on queue_item q") && delete.contains("queue_item_pkey on queue_item q"), "\(plan)")
+            #expect(!held.contains("queue_item_lease") && !delete.contains("queue_item_lease"), "\(plan)")
         }
     }
 
@@ -177,13 +180,42 @@ struct PostgresQueueTests {
             let held = try await queue.claim(worker: "w", limit: 2, lease: .seconds(60))
             let now = Microseconds.of(TestClock().now())
             let statement = PostgresTransferQueue.claimRoundStatement(
-                completing: held, condition: .always, worker: "w", limit: 5, now: now, leaseExpiry: now + 60_000_000)
+                completing: held.map(ClaimFence.init), condition: .always, worker: "w", limit: 5, now: now, leaseExpiry: now + 60_000_000)
             let round = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
                 try await connection.claimRound(statement)
             }
             #expect(!round.completionsRan && round.claimed.isEmpty && round.settled.isEmpty)
             #expect(try await queue.stats().total == QueueCounts(claimed: 2))
             #expect(try await queue.complete(held.map { Completion($0) }).completed == held.map(\.id))
+        }
+    }
+
+    @Test("a claim round leaves a claim whose row is locked elsewhere to its caller instead of waiting for it")
+    func roundSkipsLockedCompletions() async throws {
+        try await withDatabase { store, queues in
+            let queue = try await queues.open(store.configuration)
+            try await queue.enqueue(Requests.products(4))
+            let held = try await queue.claim(worker: "w", limit: 2, lease: .seconds(60))
+            let now = Microseconds.of(TestClock().now())
+            let statement = PostgresTransferQueue.claimRoundStatement(
+                completing: held.map(ClaimFence.init), condition: .always, worker: "w", limit: 1, now: now,
+                leaseExpiry: now + 60_000_000)
+            try await TestPostgresServer.withConnection(to: store.configuration) { locker in
+                // Another transaction holds the first claim's row, as a concurrent claim following its update chain does.
+                try await locker.query("BEGIN", logger: TestPostgresServer.logger)
+                try await locker.query(
+                    "SELECT FROM queue_item WHERE id = \(held[0].id.rawValue) FOR UPDATE", logger: TestPostgresServer.logger)
+                let round = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
+                    // A round that waited for the lock would fail here instead of hanging.
+                    try await connection.query("SET lock_timeout = '5s'", logger: TestPostgresServer.logger)
+                    return try await connection.claimRound(statement)
+                }
+                #expect(round.completionsRan && round.settled == [ClaimFence(held[1])] && round.claimed.count == 1)
+                try await locker.query("COMMIT", logger: TestPostgresServer.logger)
+            }
+            // What the round left is still held, and completes on its own.
+            #expect(try await queue.complete([Completion(held[0])]).completed == [held[0].id])
+            #expect(try await queue.stats().total == QueueCounts(pending: 1, claimed: 1))
         }
     }
 
@@ -196,7 +228,7 @@ struct PostgresQueueTests {
             #expect(held.map(\.request.externalId) == ["urgent", "p1"])
             let now = Microseconds.of(TestClock().now())
             let statement = PostgresTransferQueue.claimRoundStatement(
-                completing: held, condition: .always, worker: "w", limit: 6, now: now, leaseExpiry: now + 60_000_000)
+                completing: held.map(ClaimFence.init), condition: .always, worker: "w", limit: 6, now: now, leaseExpiry: now + 60_000_000)
             let round = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
                 try await connection.claimRound(statement)
             }
