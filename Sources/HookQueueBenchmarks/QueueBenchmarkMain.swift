@@ -7,7 +7,16 @@ import Foundation
 /// a figure.
 @main
 struct QueueBenchmarkMain {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await runAll()
+        } catch {
+            FileHandle.standardError.write(Data("hookrules-queue-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func runAll() async throws {
         let options = try QueueBenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
         let backend: any BenchmarkBackend = if let url = options.postgres {
             try await PostgresBenchmark(url: url)
