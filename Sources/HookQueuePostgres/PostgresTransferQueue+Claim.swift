@@ -20,8 +20,8 @@ extension PostgresTransferQueue {
             let completed = try await complete(completions)
             return (completed, try await claim(worker: worker, limit: limit, lease: lease))
         }
-        let round = try await quickRound(
-            ClaimRoundPart(completing: completions.map { ClaimFence($0.claim) }, worker: worker, limit: limit, lease: lease))
+        let fences = completions.map { ClaimFence($0.claim) }
+        let round = try await quickRound(ClaimRoundPart(completing: fences, worker: worker, limit: limit, lease: lease))
         guard round.completionsRan else {
             // The round claimed nothing, so it completed nothing either.
             let completed = try await complete(completions)
@@ -132,20 +132,21 @@ extension PostgresTransferQueue {
 /// attempts come back once, in the row of the lowest claimed id (NULL in the others). The completing `DELETE` runs only
 /// when `next` locked rows to claim (`EXISTS (SELECT FROM next)`), so a round that claims nothing (returns no row) has
 /// completed nothing either, and the caller completes those claims on their own. (Until session 7 the claiming
-/// `UPDATE` was a CTE joined to the completed arrays with `FULL JOIN ... ON false`: each claimed row was copied into the
-/// CTE's tuplestore and again into the merge join's, and that plan's set-up cost more than the rows themselves.)
+/// `UPDATE` was a CTE joined to the completed arrays with `FULL JOIN ... ON false`: each claimed row was copied into
+/// the CTE's tuplestore and again into the merge join's, and that plan's set-up cost more than the rows themselves.)
 ///
-/// The round never waits for another round, so two rounds cannot deadlock. `next` locks rows with `FOR UPDATE SKIP
-/// LOCKED`, so concurrent claims take different rows; an `UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP
-/// LOCKED)` could update more than n rows (PostgreSQL bug #15715). It reads `queue_item_ready` in order and stops
-/// after `limit` rows, and the `UPDATE` claims every row it locked. `held` locks the claims to complete the same way,
-/// and the `DELETE` removes only those: a claim whose row is locked elsewhere is left to the caller, which completes
-/// it with a statement of its own (that one waits). Why: a claim that meets a stale index entry of a row another
-/// round has just claimed locks that row's newest version (PostgreSQL follows the update chain, and waits there
-/// whatever `SKIP LOCKED` says when that version is being deleted); a `DELETE` that waited for such a lock made two
-/// rounds wait for each other, and PostgreSQL broke the deadlock only after `deadlock_timeout` (1 s). Measured with
-/// the waiting `DELETE` after the claim: a deadlock in one of every three to thirty benchmark drains. The delete and
-/// the claim touch different rows (claimed ones, pending ones), so neither sees the other's changes.
+/// `next` locks rows with `FOR UPDATE SKIP LOCKED`, so concurrent claims take different rows; an `UPDATE ... WHERE id
+/// IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` could update more than n rows (PostgreSQL bug #15715). It reads
+/// `queue_item_ready` in order and stops after `limit` rows, and the `UPDATE` claims every row it locked. `held` locks
+/// the claims to complete the same way, and the `DELETE` removes only those: a claim whose row is locked elsewhere is
+/// left to the caller, which completes it with a statement of its own (that one waits). Why: a claim that meets a
+/// stale index entry of a row another round has just claimed locks that row's newest version (PostgreSQL follows the
+/// update chain, and waits there whatever `SKIP LOCKED` says when that version is being deleted); a `DELETE` that
+/// waited for such a lock made two rounds wait for each other, and PostgreSQL broke the deadlock only after
+/// `deadlock_timeout` (1 s). Measured with the waiting `DELETE` after the claim: a deadlock in one of every three to
+/// thirty benchmark drains; with `held`, none. (One is still possible in principle: a claim to complete that a
+/// heartbeat or a rescue changed during the round makes `held` follow an update chain too.) The delete and the claim
+/// touch different rows (claimed ones, pending ones), so neither sees the other's changes.
 ///
 /// A prepared statement: every worker turn runs it, and planning it took about a third of its execution time.
 struct ClaimRoundStatement: PostgresPreparedStatement {
