@@ -27,15 +27,7 @@ extension PostgresTransferQueue {
             let completed = try await complete(completions)
             return (completed, try await claimAfterRescue(worker: worker, limit: limit, lease: lease))
         }
-        var settled = round.settled
-        let unsettled = completions.filter { !settled.contains(ClaimFence($0.claim)) }
-        if !unsettled.isEmpty {
-            // Lost, or skipped because another claim round had the row locked for a moment (see ClaimRoundStatement):
-            // a statement of their own waits for such a lock and tells the two apart.
-            let completedIDs = Set(try await complete(unsettled).completed)
-            settled.formUnion(unsettled.filter { completedIDs.contains($0.claim.id) }.map { ClaimFence($0.claim) })
-        }
-        let completed = Self.completionResult(completions, deleted: settled).result
+        let completed = Self.completionResult(completions, deleted: round.settled).result
         let claimed = round.claimed.isEmpty
             ? try await claimAfterRescue(worker: worker, limit: limit, lease: lease)
             : ClaimedRow.inPriorityOrder(round.claimed)
@@ -125,28 +117,29 @@ extension PostgresTransferQueue {
 }
 
 /// Claims up to `limit` due pending rows in priority order and, when it claims any, completes claims still held
-/// (fenced by id, attempt and the row being claimed, as ``complete(_:)`` is) whose rows no one else has locked, in one
-/// statement.
+/// (fenced by id, attempt and the row being claimed, as ``complete(_:)`` is), in one statement.
 ///
-/// The claiming `UPDATE` is the statement itself, so its rows go straight to the client. The completed claims' ids and
-/// attempts come back once, in the row of the lowest claimed id (NULL in the others). The completing `DELETE` runs only
-/// when `next` locked rows to claim (`EXISTS (SELECT FROM next)`), so a round that claims nothing (returns no row) has
-/// completed nothing either, and the caller completes those claims on their own. (Until session 7 the claiming
+/// A claim *moves* its rows: `moved` deletes the pending rows `next` locked and the statement inserts them again, same
+/// id, claimed (`OVERRIDING SYSTEM VALUE`: the identity column keeps its value). Why not an `UPDATE`: a claim that
+/// meets a stale index entry of a row another round has just updated follows the row's update chain, locks its newest
+/// version, and holds that lock until it commits (and waits there, whatever `SKIP LOCKED` says, when that version is
+/// being deleted). Rounds then held each other's fresh claims: about one round in twelve found its completions locked
+/// at 4 workers, and a completing `DELETE` that waited for such a lock deadlocked with the round holding it (1 s each,
+/// PostgreSQL's `deadlock_timeout`, in one of every three to thirty benchmark drains). A deleted row has no newer
+/// version to follow, so a round locks only pending rows, and the completing `DELETE`, which waits only for whoever
+/// changes the claims it completes (their worker's heartbeat, a rescue), cannot deadlock with another round.
+///
+/// The inserting statement is the statement itself, so its rows go straight to the client. The completed claims' ids
+/// and attempts come back once, in the row of the lowest claimed id (NULL in the others). The completing `DELETE` runs
+/// only when `next` locked rows to claim (`EXISTS (SELECT FROM next)`), so a round that claims nothing (returns no row)
+/// has completed nothing either, and the caller completes those claims on their own. (Until session 7 the claiming
 /// `UPDATE` was a CTE joined to the completed arrays with `FULL JOIN ... ON false`: each claimed row was copied into
 /// the CTE's tuplestore and again into the merge join's, and that plan's set-up cost more than the rows themselves.)
 ///
-/// `next` locks rows with `FOR UPDATE SKIP LOCKED`, so concurrent claims take different rows; an `UPDATE ... WHERE id
-/// IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` could update more than n rows (PostgreSQL bug #15715). It reads
-/// `queue_item_ready` in order and stops after `limit` rows, and the `UPDATE` claims every row it locked. `held` locks
-/// the claims to complete the same way, and the `DELETE` removes only those: a claim whose row is locked elsewhere is
-/// left to the caller, which completes it with a statement of its own (that one waits). Why: a claim that meets a
-/// stale index entry of a row another round has just claimed locks that row's newest version (PostgreSQL follows the
-/// update chain, and waits there whatever `SKIP LOCKED` says when that version is being deleted); a `DELETE` that
-/// waited for such a lock made two rounds wait for each other, and PostgreSQL broke the deadlock only after
-/// `deadlock_timeout` (1 s). Measured with the waiting `DELETE` after the claim: a deadlock in one of every three to
-/// thirty benchmark drains; with `held`, none. (One is still possible in principle: a claim to complete that a
-/// heartbeat or a rescue changed during the round makes `held` follow an update chain too.) The delete and the claim
-/// touch different rows (claimed ones, pending ones), so neither sees the other's changes.
+/// `next` locks rows with `FOR UPDATE SKIP LOCKED`, so concurrent claims take different rows; a `DELETE ... WHERE id
+/// IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` could take more than n rows (PostgreSQL bug #15715). It reads
+/// `queue_item_ready` in order and stops after `limit` rows, and `moved` takes every row it locked. The completing
+/// delete and the claim touch different rows (claimed ones, pending ones), so neither sees the other's changes.
 ///
 /// A prepared statement: every worker turn runs it, and planning it took about a third of its execution time.
 struct ClaimRoundStatement: PostgresPreparedStatement {
@@ -159,17 +152,19 @@ struct ClaimRoundStatement: PostgresPreparedStatement {
                 SELECT FROM queue_item WHERE state = 'claimed' AND lease_expires_at <= $3))
             ORDER BY debug DESC, due_at, id LIMIT $5
             FOR UPDATE SKIP LOCKED),
-        held (held_id) AS (
-            SELECT q.id FROM queue_item AS q
-            JOIN unnest($1::bigint[], $2::bigint[]) AS c (id, attempt) ON q.id = c.id AND q.attempt = c.attempt
-            WHERE q.lease_expires_at IS NOT NULL AND EXISTS (SELECT FROM next)
-            FOR UPDATE OF q SKIP LOCKED),
         done AS (
-            DELETE FROM queue_item AS q USING held WHERE q.id = held_id
-            RETURNING q.id, q.attempt)
-        UPDATE queue_item SET
-            state = 'claimed', attempt = attempt + 1, worker = $6, lease_expires_at = $7
-        FROM next WHERE id = claimable_id
+            DELETE FROM queue_item AS q
+            USING unnest($1::bigint[], $2::bigint[]) AS c (id, attempt)
+            WHERE q.id = c.id AND q.attempt = c.attempt AND q.lease_expires_at IS NOT NULL
+                AND EXISTS (SELECT FROM next)
+            RETURNING q.id, q.attempt),
+        moved AS (
+            DELETE FROM queue_item USING next WHERE id = claimable_id
+            RETURNING \(StoredQueueItem.requestColumns), retry_base, attempt, coalesced, enqueued_at, due_at, last_error)
+        INSERT INTO queue_item (\(StoredQueueItem.columns)) OVERRIDING SYSTEM VALUE
+        SELECT \(StoredQueueItem.requestColumns), 'claimed', attempt + 1, retry_base, coalesced, enqueued_at, due_at,
+            $7, $6, last_error
+        FROM moved
         RETURNING \(ClaimedRow.columns),
             CASE WHEN id = (SELECT min(claimable_id) FROM next) THEN (SELECT array_agg(id) FROM done) END,
             CASE WHEN id = (SELECT min(claimable_id) FROM next) THEN (SELECT array_agg(attempt) FROM done) END

@@ -165,10 +165,10 @@ struct PostgresQueueTests {
                 let start = try #require(lines.firstIndex { $0.hasSuffix("CTE \(name)") }, "\(plan)")
                 return lines[(start + 1)...].prefix { indent($0) > indent(lines[start]) }.joined(separator: "\n")
             }
-            let held = try cte("held"), delete = try cte("done")
-            #expect(held.contains("LockRows") && held.contains("queue_item_pkey on queue_item q"), "\(plan)")
+            let delete = try cte("done"), moved = try cte("moved")
             #expect(delete.contains("Delete on queue_item q") && delete.contains("queue_item_pkey on queue_item q"), "\(plan)")
-            #expect(!held.contains("queue_item_lease") && !delete.contains("queue_item_lease"), "\(plan)")
+            #expect(moved.contains("Delete on queue_item") && moved.contains("queue_item_pkey on queue_item"), "\(plan)")
+            #expect(!delete.contains("queue_item_lease") && !moved.contains("queue_item_lease"), "\(plan)")
         }
     }
 
@@ -190,32 +190,36 @@ struct PostgresQueueTests {
         }
     }
 
-    @Test("a claim round leaves a claim whose row is locked elsewhere to its caller instead of waiting for it")
-    func roundSkipsLockedCompletions() async throws {
+    @Test("a claim that meets rows another claim took after it began does not lock them (claims move rows)")
+    func staleClaimLocksNothing() async throws {
         try await withDatabase { store, queues in
             let queue = try await queues.open(store.configuration)
-            try await queue.enqueue(Requests.products(4))
-            let held = try await queue.claim(worker: "w", limit: 2, lease: .seconds(60))
-            let now = Microseconds.of(TestClock().now())
-            let statement = PostgresTransferQueue.claimRoundStatement(
-                completing: held.map(ClaimFence.init), condition: .always, worker: "w", limit: 1, now: now,
-                leaseExpiry: now + 60_000_000)
-            try await TestPostgresServer.withConnection(to: store.configuration) { locker in
-                // Another transaction holds the first claim's row, as a concurrent claim following its update chain does.
-                try await locker.query("BEGIN", logger: TestPostgresServer.logger)
-                try await locker.query(
-                    "SELECT FROM queue_item WHERE id = \(held[0].id.rawValue) FOR UPDATE", logger: TestPostgresServer.logger)
-                let round = try await TestPostgresServer.withConnection(to: store.configuration) { connection in
-                    // A round that waited for the lock would fail here instead of hanging.
-                    try await connection.query("SET lock_timeout = '5s'", logger: TestPostgresServer.logger)
-                    return try await connection.claimRound(statement)
+            let ids = try await queue.enqueue(Requests.products(3)).ids
+            let claimed = try await TestPostgresServer.withConnection(to: store.configuration) { stale in
+                // A claim's scan whose snapshot predates the claim below: a cursor keeps the snapshot it opened with.
+                try await stale.query("BEGIN", logger: TestPostgresServer.logger)
+                try await stale.query("""
+                    DECLARE scan CURSOR FOR SELECT id FROM queue_item WHERE state = 'pending'
+                    ORDER BY debug DESC, due_at, id FOR UPDATE SKIP LOCKED
+                    """, logger: TestPostgresServer.logger)
+                let claimed = try await queue.claim(worker: "w", limit: 2, lease: .seconds(60))
+                #expect(claimed.map(\.id) == Array(ids[0..<2]))
+                let seen = try await stale.query("FETCH ALL FROM scan", logger: TestPostgresServer.logger)
+                    .collect().map { try $0.decode(Int64.self) }
+                #expect(seen == [ids[2].rawValue])
+                // Had the claim updated the rows in place, the scan would have locked their claimed versions (following
+                // the update chain) until it ends, and completing them would wait for it.
+                let lockable = try await TestPostgresServer.withConnection(to: store.configuration) { other in
+                    try await other.query("SET lock_timeout = '5s'", logger: TestPostgresServer.logger)
+                    return try await other.query("""
+                        SELECT id FROM queue_item WHERE id = ANY(\(claimed.map(\.id.rawValue))) FOR UPDATE NOWAIT
+                        """, logger: TestPostgresServer.logger).collect().count
                 }
-                #expect(round.completionsRan && round.settled == [ClaimFence(held[1])] && round.claimed.count == 1)
-                try await locker.query("COMMIT", logger: TestPostgresServer.logger)
+                #expect(lockable == 2)
+                try await stale.query("ROLLBACK", logger: TestPostgresServer.logger)
+                return claimed
             }
-            // What the round left is still held, and completes on its own.
-            #expect(try await queue.complete([Completion(held[0])]).completed == [held[0].id])
-            #expect(try await queue.stats().total == QueueCounts(pending: 1, claimed: 1))
+            #expect(try await queue.complete(claimed.map { Completion($0) }).lost.isEmpty)
         }
     }
 
