@@ -7,12 +7,17 @@ let package = Package(
     products: [
         .executable(name: "hookrules", targets: ["HookRulesCLI"]),
         .executable(name: "hookrules-bench", targets: ["HookRulesBenchmarks"]),
+        .library(name: "HookModel", targets: ["HookModel"]),
         .library(name: "HookRules", targets: ["HookRules"]),
+        .library(name: "HookRulesConfig", targets: ["HookRulesConfig"]),
+        .library(name: "HookRulesTesting", targets: ["HookRulesTesting"]),
+        .library(name: "HookCapture", targets: ["HookCapture"]),
         .library(name: "HookQueue", targets: ["HookQueue"]),
         .library(name: "HookQueueSQLite", targets: ["HookQueueSQLite"]),
         .library(name: "HookBulk", targets: ["HookBulk"]),
         .library(name: "HookWorker", targets: ["HookWorker"]),
         .library(name: "HookQueuePostgres", targets: ["HookQueuePostgres"]),
+        .library(name: "HookQueueLocation", targets: ["HookQueueLocation"]),
         .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
     ],
     dependencies: [
@@ -41,69 +46,105 @@ let package = Package(
         // What Swift cannot import (function-like macros, LUA_REGISTRYINDEX) or must not do (raise a Lua error:
         // a longjmp must never cross a Swift frame). Prefixed `hr_`, no decisions of its own.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
-        // The only module that touches the Lua C API.
+        // The only module that touches the Lua C API: sandbox, limits, body decoding, values, the state pool.
         .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim"]),
-        // The domain (Hook, Scope, TransferRequest, Subscription) and the rule engine.
-        .target(name: "HookRules", dependencies: ["LuaRuntime", "Yams"]),
-        .executableTarget(
-            name: "HookRulesCLI",
-            dependencies: [
-                "HookRules", "HookQueue", "HookQueueSQLite", "HookQueuePostgres", "HookBulk", "HookWorker",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+        // The domain every other module speaks: Hook, Scope, TransferRequest, Subscription, outcomes. Standard
+        // library and Foundation only, so queue, workers and bulk build without Lua.
+        .target(name: "HookModel"),
+        // The rule engine: rule files compiled and checked (RuleBook), hooks run through them (RuleEngine).
+        .target(name: "HookRules", dependencies: ["HookModel", "LuaRuntime"]),
+        // Configuration read from YAML: the subscriptions file, and a rules folder loaded with its subscriptions.
+        .target(name: "HookRulesConfig", dependencies: ["HookModel", "HookRules", "LuaRuntime", "Yams"]),
+        // Captured hooks on disk (a body with its headers, or a capture envelope), for replay, fixtures and intake.
+        .target(name: "HookCapture", dependencies: ["HookModel"]),
+        // Rule fixtures (golden cases next to the rules) and coverage of the rule files.
+        .target(
+            name: "HookRulesTesting",
+            dependencies: ["HookModel", "HookRules", "HookRulesConfig", "HookCapture", "LuaRuntime", "Yams"]
         ),
-        .executableTarget(name: "HookRulesBenchmarks", dependencies: ["LuaRuntime", "HookRules"]),
         // The dispatch queue's backend-neutral types and the one protocol every backend implements.
-        .target(name: "HookQueue", dependencies: ["HookRules"]),
+        .target(name: "HookQueue", dependencies: ["HookModel"]),
         // The embedded default backend: one SQLite file under a data folder, through GRDB.
         .target(
             name: "HookQueueSQLite",
             dependencies: [
-                "HookQueue", .product(name: "GRDB", package: "GRDB.swift"),
+                "HookModel", "HookQueue", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // The shared backend: PostgreSQL through postgres-nio's connection pool, LISTEN/NOTIFY for wake-ups.
+        .target(
+            name: "HookQueuePostgres",
+            dependencies: [
+                "HookModel", "HookQueue", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Opens the queue a location names: a folder (SQLite) or a postgres:// URL.
+        .target(name: "HookQueueLocation", dependencies: ["HookQueue", "HookQueueSQLite", "HookQueuePostgres"]),
         // Bulk sync: CSV rows of ids → validated transfer requests, enqueued in batches with a resumable checkpoint.
         .target(
             name: "HookBulk",
             dependencies: [
-                "HookRules", "HookQueue", .product(name: "CSV", package: "CSV.swift"),
+                "HookModel", "HookQueue", .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Workers: claim requests, hand them to a processor (an HTTP target by default), settle them, fan out.
         .target(
             name: "HookWorker",
-            dependencies: ["HookRules", "HookQueue", .product(name: "AsyncHTTPClient", package: "async-http-client")]
-        ),
-        // The shared backend: PostgreSQL through postgres-nio's connection pool, LISTEN/NOTIFY for wake-ups.
-        .target(
-            name: "HookQueuePostgres",
             dependencies: [
-                "HookQueue", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "HookModel", "HookQueue", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
+        ),
+        // `hookrules`: parses arguments, calls the modules above, prints; no decisions of its own.
+        .executableTarget(
+            name: "HookRulesCLI",
+            dependencies: [
+                "HookModel", "HookRules", "HookRulesConfig", "HookRulesTesting", "HookCapture", "HookQueue",
+                "HookQueueLocation", "HookBulk", "HookWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "HookRulesBenchmarks",
+            dependencies: ["LuaRuntime", "HookModel", "HookRules", "HookRulesConfig", "HookCapture"]
         ),
         // `hookrules-queue-bench`: each queue beside plain SQL on the same database (SQLite's C API, or PostgreSQL
         // through postgres-nio), in the same run.
         .executableTarget(
             name: "HookQueueBenchmarks",
             dependencies: [
-                "HookQueue", "HookQueueSQLite", "HookQueuePostgres", .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "HookModel", "HookQueue", "HookQueueSQLite", "HookQueuePostgres",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
-        .testTarget(name: "HookRulesTests", dependencies: ["HookRules"]),
+        .testTarget(name: "HookModelTests", dependencies: ["HookModel"]),
+        // A rule loaded from source with one subscription, and the bundled samples: shared by the rule tests.
+        .target(name: "RuleTestSupport", dependencies: ["HookModel", "HookRules", "LuaRuntime"], path: "Tests/RuleTestSupport"),
+        .testTarget(
+            name: "HookRulesTests",
+            dependencies: ["HookModel", "HookRules", "HookRulesConfig", "HookCapture", "LuaRuntime", "RuleTestSupport"]
+        ),
+        .testTarget(name: "HookRulesConfigTests", dependencies: ["HookModel", "HookRules", "HookRulesConfig", "LuaRuntime"]),
+        .testTarget(
+            name: "HookRulesTestingTests",
+            dependencies: [
+                "HookModel", "HookRules", "HookRulesConfig", "HookRulesTesting", "HookCapture", "LuaRuntime",
+                "RuleTestSupport",
+            ]
+        ),
         // Runs the built `hookrules` executable; the dependency makes `swift test` build it first.
         .testTarget(
             name: "HookRulesCLITests",
             dependencies: [
-                "HookRulesCLI", "HookQueue", "HookQueueSQLite", "LoopbackTarget",
+                "HookRulesCLI", "HookModel", "HookQueue", "HookQueueSQLite", "LoopbackTarget",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "HookBulkTests", dependencies: ["HookBulk", "HookQueueSQLite"]),
+        .testTarget(name: "HookBulkTests", dependencies: ["HookModel", "HookBulk", "HookQueue", "HookQueueSQLite"]),
         // A real HTTP server on loopback that records what it receives: the workers' target in tests.
         .target(
             name: "LoopbackTarget",
@@ -113,15 +154,21 @@ let package = Package(
             ],
             path: "Tests/LoopbackTarget"
         ),
-        .testTarget(name: "HookWorkerTests", dependencies: ["HookWorker", "HookQueueSQLite", "LoopbackTarget"]),
+        .testTarget(
+            name: "HookWorkerTests",
+            dependencies: ["HookModel", "HookWorker", "HookQueue", "HookQueueSQLite", "LoopbackTarget"]
+        ),
         // One contract suite run against every queue backend, plus backend-specific checks.
         .testTarget(
             name: "HookQueueTests",
             dependencies: [
-                "HookQueue", "HookQueueSQLite", "HookQueuePostgres", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                "HookModel", "HookQueue", "HookQueueSQLite", "HookQueuePostgres", "HookQueueLocation",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The module graph as docs/architecture.md draws it: read from `swift package describe` (scripts/test.sh).
+        .testTarget(name: "ArchitectureTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (scripts/setup.sh), builds every product (`swift build`, so the
 # executables and the benchmark must compile too), checks the project's own rules and runs their fixtures with the
-# built CLI (`hookrules check rules/`, `hookrules test rules/`), then `swift test` with a throwaway PostgreSQL server
+# built CLI (`hookrules check rules/`, `hookrules test rules/`), writes the package's module graph for the
+# architecture tests, then `swift test` with a throwaway PostgreSQL server
 # for the queue's PostgreSQL cases (scripts/postgres-test-cluster.sh; stopped and removed on exit); extra arguments
 # go to `swift test` (e.g. `scripts/test.sh --filter Sandbox`). Exits non-zero at the first failing step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build
+# The module graph the architecture tests check against docs/architecture.md (SwiftPM cannot be asked while
+# `swift test` holds the build folder).
+swift package describe --type json > .build/package-description.json
 .build/debug/hookrules check rules/
 .build/debug/hookrules test rules/
 # fsync off: the tests never pull the plug, and each makes and drops a database.

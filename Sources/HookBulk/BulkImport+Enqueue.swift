@@ -1,5 +1,5 @@
 import HookQueue
-import HookRules
+import HookModel
 
 /// How far an enqueue run has got, for a progress bar.
 public struct BulkProgress: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import HookQueue
-import HookRules
+import HookModel
 
 /// A bulk sync: every row of a CSV file of ids becomes a transfer request for one subscription.
 ///

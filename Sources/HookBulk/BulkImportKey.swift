@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import HookRules
+import HookModel
 
 /// Names one import: the file's content (SHA-256) and the settings that shape its requests. Re-running the same
 /// file with the same subscription, direction and default scope finds the same checkpoint and resumes after it;

@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// What one bulk run enqueues: for which subscription, in which direction, and how.
 public struct BulkImportSettings: Sendable {

@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// Turns a data row into a transfer request, or says precisely what is wrong with it.
 struct BulkRowParser {

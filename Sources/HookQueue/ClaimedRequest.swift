@@ -1,5 +1,5 @@
 import Foundation
-import HookRules
+import HookModel
 
 /// A request a worker holds under a lease. Hand it back to the queue unchanged to settle it: the id and attempt
 /// together fence every later operation.

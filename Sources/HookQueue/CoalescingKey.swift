@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// What makes two requests equal for coalescing, as the backends store it: subscription, scope, external id and
 /// direction, as text. Not public API.

@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// A claim that was processed, and the requests its processing calls for next (the outbound fan-out: `from`
 /// requests for the other subscriptions listening to the record's collection). The follow-ups are enqueued in the

@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// Which dead-lettered requests ``TransferQueue/retryDead(_:)`` puts back.
 public enum DeadLetterSelection: Sendable, Hashable {

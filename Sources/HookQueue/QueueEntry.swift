@@ -1,5 +1,5 @@
 import Foundation
-import HookRules
+import HookModel
 
 /// One queued request as a listing shows it, whatever its state.
 public struct QueueEntry: Sendable, Hashable {

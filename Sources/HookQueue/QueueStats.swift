@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// How many requests are in each state.
 public struct QueueCounts: Sendable, Hashable {

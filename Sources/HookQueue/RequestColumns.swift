@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// A request's columns as every backend of this package stores them, in one order: the INSERT column list, the
 /// values written in that order, and what merging a request into a pending row replaces. Not public API.

@@ -1,5 +1,5 @@
 import Foundation
-import HookRules
+import HookModel
 
 /// One stored queue row, decoded, as every backend of this package keeps it: the request, its state and counters,
 /// times in microseconds. Each backend decodes its own rows into this and shares the rest: turning a row into a

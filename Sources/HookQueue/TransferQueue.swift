@@ -1,5 +1,5 @@
 import Foundation
-import HookRules
+import HookModel
 
 /// The durable dispatch queue every TransferRequest goes through, whatever stores it.
 ///

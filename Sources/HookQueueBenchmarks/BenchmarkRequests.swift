@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// The requests both sides write. Ids are distinct, so nothing coalesces.
 enum BenchmarkRequests {

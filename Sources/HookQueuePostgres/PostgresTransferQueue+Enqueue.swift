@@ -1,5 +1,5 @@
 import HookQueue
-import HookRules
+import HookModel
 import PostgresNIO
 
 extension PostgresTransferQueue {

@@ -1,5 +1,5 @@
 import HookQueue
-import HookRules
+import HookModel
 import PostgresNIO
 
 /// Read-only views for the CLI and monitoring: plain reads, which see the last committed state and never block

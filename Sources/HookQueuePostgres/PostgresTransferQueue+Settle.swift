@@ -1,5 +1,5 @@
 import HookQueue
-import HookRules
+import HookModel
 import PostgresNIO
 
 /// Heartbeat, complete, fail, dead-letter and release: every statement is fenced by id, attempt and the row being

@@ -1,7 +1,7 @@
 import GRDB
 import GRDBSQLite
 import HookQueue
-import HookRules
+import HookModel
 
 extension SQLiteTransferQueue {
     @discardableResult

@@ -1,6 +1,6 @@
 import GRDB
 import HookQueue
-import HookRules
+import HookModel
 
 /// Read-only views for the CLI and monitoring; they read a WAL snapshot and never block writers.
 extension SQLiteTransferQueue {

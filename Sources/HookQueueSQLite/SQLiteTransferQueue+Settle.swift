@@ -1,6 +1,6 @@
 import GRDB
 import HookQueue
-import HookRules
+import HookModel
 
 /// Heartbeat, complete, fail and release: every statement is fenced by (id, attempt, state = 'claimed').
 extension SQLiteTransferQueue {

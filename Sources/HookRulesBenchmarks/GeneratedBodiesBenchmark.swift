@@ -1,4 +1,6 @@
 import Foundation
+import HookCapture
+import HookModel
 import HookRules
 
 /// Hooks/s and records/s for generated bodies (records of about 0.3, 3 and 20 KB, in batches of 1, 10 and 100) through

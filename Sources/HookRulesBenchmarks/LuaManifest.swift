@@ -1,5 +1,4 @@
-import HookRules
-import LuaRuntime
+import HookModel
 
 /// The captures as a Lua table literal, for the plain-Lua reference to `dofile`.
 struct LuaManifest {
@@ -21,14 +20,14 @@ struct LuaManifest {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func literal(_ value: LuaValue) -> String {
+    private func literal(_ value: PresetValue) -> String {
         switch value {
-        case .nil: "nil"
+        case .null: "nil"
         case .boolean(let flag): flag ? "true" : "false"
         case .integer(let number): String(number)
         case .number(let number): "\(number)"
         case .string(let text): quote(text)
-        case .array(let items): "{ " + items.map(literal).joined(separator: ", ") + " }"
+        case .list(let items): "{ " + items.map(literal).joined(separator: ", ") + " }"
         case .table(let fields):
             "{ " + fields.sorted { $0.key < $1.key }.map { "[\(quote($0.key))] = \(literal($0.value))" }
                 .joined(separator: ", ") + " }"

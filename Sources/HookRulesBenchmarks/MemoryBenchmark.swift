@@ -1,4 +1,6 @@
 import Foundation
+import HookCapture
+import HookModel
 import HookRules
 import LuaRuntime
 

@@ -1,4 +1,6 @@
 import Foundation
+import HookCapture
+import HookModel
 import HookRules
 
 /// The reference side: plain `lua5.4` with Debian's lua-cjson, run as a child process on the same files.

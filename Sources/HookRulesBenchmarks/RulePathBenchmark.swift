@@ -1,5 +1,8 @@
 import Foundation
+import HookCapture
+import HookModel
 import HookRules
+import HookRulesConfig
 
 /// Hooks/s and records/s on one core through the bundled rules and captures, beside the plain-Lua reference
 /// (see ``RuleRunComparison``).
@@ -7,10 +10,8 @@ struct RulePathBenchmark {
     let comparison: RuleRunComparison
 
     init(rules: String, samples: String, seconds: Double) throws {
-        let book = try RuleBook.load(folder: rules)
-        let subscriptions = try SubscriptionsFile.defaultPath(inRulesFolder: rules)
-            .map { path in try SubscriptionsFile.load(path: path, rules: book) } ?? []
-        let directory = SubscriptionDirectory(subscriptions)
+        let folder = try RuleFolder.load(folder: rules)
+        let (book, subscriptions, directory) = (folder.book, folder.subscriptions, folder.directory)
         var captures: [RuleRunComparison.Capture] = []
         for path in try CapturedHook.paths(under: samples) {
             let capture = try CapturedHook(path: path)

@@ -1,4 +1,6 @@
 import Foundation
+import HookCapture
+import HookModel
 import HookRules
 
 /// Runs a set of captures through a ``RuleEngine`` (one Lua state, hooks one after another, for about `seconds` in

@@ -1,5 +1,5 @@
 import HookQueue
-import HookRules
+import HookModel
 
 /// The JSON body an ``HTTPTarget`` posts: the request with its queue id, attempt and merge count.
 ///

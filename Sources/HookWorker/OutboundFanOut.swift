@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// The outbound processing of the seed platform: a record that came in (`to`) from one subscription goes out
 /// (`from`) to every other subscription listening to its collection — one whose integration's catalog has the

@@ -1,5 +1,5 @@
 import HookQueue
-import HookRules
+import HookModel
 import Synchronization
 
 /// Drains the queue: claims requests, hands each to a ``TransferProcessor``, settles it by the result, and

@@ -2,7 +2,7 @@ import Foundation
 import HookBulk
 import HookQueue
 import HookQueueSQLite
-import HookRules
+import HookModel
 import Testing
 
 @Suite("Bulk import")

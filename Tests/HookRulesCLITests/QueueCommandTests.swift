@@ -1,7 +1,7 @@
 import Foundation
 import HookQueue
 import HookQueueSQLite
-import HookRules
+import HookModel
 import Testing
 
 @Suite("hookrules queue, run as a process")

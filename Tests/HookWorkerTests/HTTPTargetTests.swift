@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HookQueue
-import HookRules
+import HookModel
 @testable import HookWorker
 import LoopbackTarget
 import Testing

@@ -1,7 +1,7 @@
 import Foundation
 import HookQueue
 import HookQueueSQLite
-import HookRules
+import HookModel
 import HookWorker
 import LoopbackTarget
 import Synchronization

@@ -1,11 +1,12 @@
+import HookModel
 import LuaRuntime
 
 /// What a rule receives: the hook (headers lower-cased, body decoded straight into Lua, raw bytes) and the
 /// subscription (id, integration, presets).
 enum HookInput {
-    static func hook(_ hook: Hook) -> LuaInput {
+    static func hook(_ hook: Hook, for subscription: Subscription) -> LuaInput {
         let body: LuaInput
-        switch hook.bodyFormat {
+        switch BodyFormat(of: hook) {
         case .json: body = .lazyJSON(hook.body)
         case .form: body = .form(hook.body)
         case .none: body = .value(.nil)
@@ -13,8 +14,8 @@ enum HookInput {
         // `raw` is copied into Lua only if the rule reads it (or touches the hook table as a whole).
         return .named("hook", .tableDeferringBytes([
             ("id", .value(.string(hook.id))),
-            ("integration", .value(.string(hook.integration))),
-            ("subscription", .value(.string(hook.subscription))),
+            ("integration", .value(.string(subscription.integration))),
+            ("subscription", .value(.string(subscription.id))),
             ("headers", .lazyStrings(hook.headers.normalizedFields)),
             ("query", .strings(hook.query.map { (name: $0.key, value: $0.value) })),
             ("body", body),
@@ -26,7 +27,42 @@ enum HookInput {
         .named("subscription", .table([
             ("id", .value(.string(subscription.id))),
             ("integration", .value(.string(subscription.integration))),
-            ("presets", .value(.table(subscription.presets))),
+            ("presets", .value(.table(subscription.presets.mapValues(LuaValue.init)))),
         ]))
+    }
+}
+
+/// How a hook's body is decoded for the rule, from its Content-Type: JSON unless it says form.
+enum BodyFormat: Sendable {
+    case json, form, none
+
+    init(of hook: Hook) {
+        let type = hook.headers["content-type"]?.lowercased() ?? ""
+        if type.hasPrefix("application/x-www-form-urlencoded") {
+            self = .form
+        } else {
+            self = hook.body.isEmpty ? .none : .json
+        }
+    }
+}
+
+extension LuaValue {
+    /// A preset as Lua sees it: `null` becomes nil, lists and tables keep their shape.
+    init(_ preset: PresetValue) {
+        switch preset {
+        case .null: self = .nil
+        case .boolean(let value): self = .boolean(value)
+        case .integer(let value): self = .integer(value)
+        case .number(let value): self = .number(value)
+        case .string(let value): self = .string(value)
+        case .list(let items): self = .array(items.map(LuaValue.init))
+        case .table(let fields): self = .table(fields.mapValues(LuaValue.init))
+        }
+    }
+}
+
+extension SourceLocation {
+    init(_ location: LuaSourceLocation) {
+        self.init(file: location.chunk, line: location.line)
     }
 }

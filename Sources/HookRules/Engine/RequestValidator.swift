@@ -1,3 +1,4 @@
+import HookModel
 import LuaRuntime
 
 /// Turns what a rule returned into the hook's outcome, applying the policies every rule gets from the host: each
@@ -24,9 +25,7 @@ struct RequestValidator {
         for entry in result.requests {
             do {
                 switch try request(from: entry) {
-                case .request(let request, let location):
-                    outcome.requests.append(request)
-                    outcome.requestLocations.append(location)
+                case .request(let made): outcome.made.append(made)
                 case .ignored(let ignored): outcome.ignored.append(ignored)
                 }
             } catch {
@@ -37,14 +36,14 @@ struct RequestValidator {
     }
 
     private enum Decision {
-        case request(TransferRequest, LuaSourceLocation)
+        case request(MadeRequest)
         case ignored(IgnoredRecord)
     }
 
     private func request(from entry: RuleResult.Request) throws(RuleFailure) -> Decision {
         let record = Int(entry.record ?? 1)
         let line = entry.line.map(Int.init) ?? entry.event.flatMap { rule.mappingLines[$0] } ?? rule.line
-        let location = LuaSourceLocation(chunk: rule.script.name, line: line)
+        let location = SourceLocation(file: rule.script.name, line: line)
         func failure(_ message: String) -> RuleFailure {
             RuleFailure(record: record, message: message, location: location)
         }
@@ -80,11 +79,11 @@ struct RequestValidator {
                 }
             }
         }
-        return .request(TransferRequest(
+        return .request(MadeRequest(TransferRequest(
             subscription: subscription.id, integration: rule.integration, scope: scope, direction: .to,
             externalId: externalId, childRequest: entry.childRequest,
             parent: try link(entry.parent, failure: failure), origin: try link(entry.origin, failure: failure),
-            deleteTriggered: deleteTriggered, hookId: hook.id), location)
+            deleteTriggered: deleteTriggered, hookId: hook.id), at: location))
     }
 
     private func link(_ link: RuleResult.Link?, failure: (String) -> RuleFailure) throws(RuleFailure) -> RequestLink? {
@@ -106,12 +105,12 @@ struct RequestValidator {
         }
     }
 
-    private func split(_ message: String) -> (LuaSourceLocation?, String) {
+    private func split(_ message: String) -> (SourceLocation?, String) {
         let prefix = rule.script.name + ":"
         guard message.hasPrefix(prefix) else { return (nil, message) }
         let rest = message.dropFirst(prefix.count)
         let digits = rest.prefix { $0.isNumber }
         guard let line = Int(digits), rest.dropFirst(digits.count).hasPrefix(": ") else { return (nil, message) }
-        return (LuaSourceLocation(chunk: rule.script.name, line: line), String(rest.dropFirst(digits.count + 2)))
+        return (SourceLocation(file: rule.script.name, line: line), String(rest.dropFirst(digits.count + 2)))
     }
 }

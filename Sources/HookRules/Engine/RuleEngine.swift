@@ -1,3 +1,4 @@
+import HookModel
 import LuaRuntime
 import Synchronization
 
@@ -75,7 +76,7 @@ public final class RuleEngine: Sendable {
                 message: "no rule for integration \"\(subscription.integration)\" in \(rules.book.folder)"))
             return outcome
         }
-        let arguments = [HookInput.hook(hook), HookInput.subscription(subscription)]
+        let arguments = [HookInput.hook(hook, for: subscription), HookInput.subscription(subscription)]
         let result = await pool.withState { state in
             defer { collectLineHits(from: &state) }
             return Result { () throws(LuaError) in
@@ -92,7 +93,8 @@ public final class RuleEngine: Sendable {
             let validator = RequestValidator(rule: rule, subscription: subscription, hook: hook)
             return validator.outcome(from: read, log: typed.run.log, generation: rules.generation)
         case .failure(let error):
-            outcome.errors.append(RuleFailure(message: error.message, location: error.location, traceback: error.traceback))
+            outcome.errors.append(RuleFailure(
+                message: error.message, location: error.location.map(SourceLocation.init), traceback: error.traceback))
             outcome.log = error.log
             return outcome
         }

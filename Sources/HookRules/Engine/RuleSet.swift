@@ -1,3 +1,4 @@
+import HookModel
 import LuaRuntime
 
 /// One loaded generation of the rules: the book, the subscriptions and a pool of Lua states per integration.

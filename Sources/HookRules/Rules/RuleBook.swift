@@ -1,4 +1,5 @@
 import Foundation
+import HookModel
 import LuaRuntime
 
 /// All rule files of a folder (`rules/<integration>.lua`), compiled and checked when loaded: syntax, the shape of
@@ -14,7 +15,7 @@ public struct RuleBook: Sendable {
     public static var languageSource: String { RuleLanguage.source }
 
     /// The rule files of a folder: every `*.lua` directly in it, sorted.
-    static func ruleFilePaths(in folder: String) throws -> [String] {
+    package static func ruleFilePaths(in folder: String) throws -> [String] {
         try FolderListing.paths(in: folder, endingWith: ".lua")
     }
 
@@ -65,7 +66,7 @@ public struct RuleBook: Sendable {
                     integration: integration, script: script, limits: limitsByIntegration[integration] ?? limits,
                     description: description)
             } catch let error as LuaError {
-                let location = error.location ?? LuaSourceLocation(chunk: script.name, line: script.ruleCallLine)
+                let location = SourceLocation(error.location ?? LuaSourceLocation(chunk: script.name, line: script.ruleCallLine))
                 problems.append(RuleFailure(message: error.message, location: location))
             } catch let error as RuleFailure {
                 problems.append(error)

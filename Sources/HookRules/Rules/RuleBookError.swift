@@ -1,4 +1,5 @@
-import LuaRuntime
+import HookModel
+
 
 /// Why rule files could not be loaded: every problem found, each with its file and line.
 public struct RuleBookError: Error, Sendable, CustomStringConvertible {

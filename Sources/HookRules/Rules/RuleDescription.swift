@@ -1,3 +1,4 @@
+import HookModel
 import LuaRuntime
 
 /// Reads what a rule's `describe()` returned and checks it: scopes parse, and every scope the rule maps to or
@@ -7,7 +8,7 @@ enum RuleDescription {
         integration: String, script: LuaScript, limits: LuaLimits, description: LuaValue
     ) throws(RuleFailure) -> RuleFile {
         let line = script.ruleCallLine
-        let location = LuaSourceLocation(chunk: script.name, line: line)
+        let location = SourceLocation(file: script.name, line: line)
         func failure(_ message: String) -> RuleFailure {
             RuleFailure(message: message, location: location)
         }

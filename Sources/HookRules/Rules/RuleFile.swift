@@ -1,3 +1,4 @@
+import HookModel
 import LuaRuntime
 
 /// One integration's rule, loaded and checked: its source, where `rule { ... }` is called, and its catalog.

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import HookBulk
 import HookQueue
-import HookRules
+import HookModel
+import HookRulesConfig
 
 struct BulkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -75,39 +76,34 @@ struct BulkCommand: AsyncParsableCommand {
         do {
             validation = try bulk.validate()
         } catch {
-            printError("\(error)")
-            throw ExitCode.failure
+            throw CommandFailure("\(error)")
         }
         printProblems(validation.problems)
         if validation.invalidRows > validation.problems.count {
             printError("… and \(validation.invalidRows - validation.problems.count) more invalid row(s)")
         }
         if validation.invalidRows > 0 && !skipInvalid {
-            printError("\(validation.invalidRows) of \(validation.rows) row(s) invalid: nothing enqueued (--skip-invalid enqueues the others)")
-            throw ExitCode.failure
+            throw CommandFailure(
+                "\(validation.invalidRows) of \(validation.rows) row(s) invalid: nothing enqueued (--skip-invalid enqueues the others)")
         }
         if dryRun { return try printDryRun(bulk, validation) }
         try await enqueue(bulk, validation)
     }
 
-    private func settings() throws -> BulkImportSettings {
-        let (book, subscriptions) = try ruleOptions.files.load()
-        let directory = SubscriptionDirectory(subscriptions)
-        guard let chosen = directory[subscription] else {
-            throw ruleOptions.files.unknownSubscription(subscription)
+    private func settings() throws(CommandFailure) -> BulkImportSettings {
+        let rules = try ruleOptions.load()
+        var settings: BulkImportSettings
+        do {
+            settings = try BulkImportSettings(
+                subscription: subscription, direction: direction, defaultScope: scope, in: rules.directory,
+                catalogs: rules.book.rules.mapValues { DeclaredCatalog(catalog: $0.catalog, source: $0.script.name) })
+        } catch {
+            switch error {
+            case .unknownSubscription: throw rules.unknownSubscription(subscription)
+            case .noRule: throw CommandFailure("\(error)")
+            case .scopeNotInCatalog: throw CommandFailure.usage("\(error)")
+            }
         }
-        guard let rule = book.rules[chosen.integration] else {
-            printError("subscription \"\(subscription)\": no rule file \(ruleOptions.rules)/\(chosen.integration).lua")
-            throw ExitCode.failure
-        }
-        let source = "\(ruleOptions.rules)/\(chosen.integration).lua"
-        if let scope, !rule.catalog.contains(scope) {
-            printError("--scope \(scope) is not in the catalog of \(source) (\(rule.catalog.listing))")
-            throw ExitCode(64)
-        }
-        var settings = BulkImportSettings(
-            subscription: chosen, catalog: rule.catalog, catalogSource: source, direction: direction, defaultScope: scope
-        )
         settings.debug = debug
         settings.skipInvalid = skipInvalid
         settings.batchSize = batchSize
@@ -125,8 +121,7 @@ struct BulkCommand: AsyncParsableCommand {
                 count += 1
             }
         } catch {
-            printError("\(error)")
-            throw ExitCode.failure
+            throw CommandFailure("\(error)")
         }
         printError("dry run: \(count) request(s) from \(validation.rows) row(s) would be enqueued; nothing was")
     }
@@ -142,8 +137,7 @@ struct BulkCommand: AsyncParsableCommand {
             report(result, validation)
         } catch {
             try? await queue.close()
-            printError("\(error)")
-            throw ExitCode.failure
+            throw CommandFailure("\(error)")
         }
     }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HookRules
+import HookRulesConfig
+import HookRulesTesting
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +26,6 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var subscriptionsOption: SubscriptionsOption
 
     func run() throws {
-        let files = RuleFiles(folder: folder, subscriptions: subscriptionsOption.subscriptions)
         var problems = 0
         var book: RuleBook?
         do {
@@ -33,7 +34,7 @@ struct CheckCommand: ParsableCommand {
             problems += printProblems(error.problems)
         }
         var subscriptionCount = 0
-        if let path = files.subscriptionsPath {
+        if let path = subscriptionsOption.subscriptions ?? SubscriptionsFile.defaultPath(inRulesFolder: folder) {
             do {
                 // Without a rule book (it failed to load) the file's own shape is still checked.
                 subscriptionCount = try SubscriptionsFile.load(path: path, rules: book).count
@@ -53,10 +54,7 @@ struct CheckCommand: ParsableCommand {
                 problems += printProblems(error.problems)
             }
         }
-        guard problems == 0 else {
-            printError("\(problems) problem(s)")
-            throw ExitCode.failure
-        }
+        guard problems == 0 else { throw CommandFailure("\(problems) problem(s)") }
         print("ok: \(book?.rules.count ?? 0) rule(s), \(subscriptionCount) subscription(s), \(fixturePaths.count) fixture file(s)")
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HookQueue
-import HookRules
+import HookModel
 
 struct QueueRetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,8 +46,7 @@ struct QueueRetryCommand: AsyncParsableCommand {
         let retried = try await queueOptions.withQueue { try await $0.retryDead(selection) }
         print("\(retried) dead request(s) back in the queue")
         if !ids.isEmpty && retried < ids.count {
-            printError("\(ids.count - retried) of the ids named no dead request")
-            throw ExitCode.failure
+            throw CommandFailure("\(ids.count - retried) of the ids named no dead request")
         }
     }
 }

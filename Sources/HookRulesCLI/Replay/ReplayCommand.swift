@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import HookCapture
+import HookModel
 import HookQueue
 import HookRules
+import HookRulesConfig
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,10 +52,11 @@ struct ReplayCommand: AsyncParsableCommand {
     var paths: [String]
 
     mutating func run() async throws {
-        let engine = try ruleOptions.files.engine()
-        if let subscription, engine.subscriptions[subscription] == nil {
-            throw ruleOptions.files.unknownSubscription(subscription)
+        let rules = try ruleOptions.load()
+        if let subscription, rules.directory[subscription] == nil {
+            throw rules.unknownSubscription(subscription)
         }
+        let engine = try rules.commandEngine()
         let printer = ReplayPrinter(format: format, trace: trace)
         let queue = enqueue ? try await queueOptions.open() : nil
         var failures = 0
@@ -85,29 +89,17 @@ struct ReplayCommand: AsyncParsableCommand {
         printer.finish()
         if let queue {
             try? await queue.close()
-            printError("enqueued \(enqueued.inserted + enqueued.coalesced) request(s) on \(queueOptions.displayName)"
+            printError("enqueued \(enqueued.inserted + enqueued.coalesced) request(s) on \(queueOptions.location)"
                 + (enqueued.coalesced > 0 ? " (\(enqueued.coalesced) merged into equal pending ones)" : ""))
         }
-        if failures > 0 {
-            printError("\(failures) capture(s) failed")
-            throw ExitCode.failure
-        }
+        if failures > 0 { throw CommandFailure("\(failures) capture(s) failed") }
     }
 
     private func replay(_ path: String, with engine: RuleEngine) async throws -> HookOutcome {
         let capture = try CapturedHook(path: path)
-        let named = self.subscription ?? capture.subscription
-        let integration = named.flatMap { engine.subscriptions[$0]?.integration } ?? capture.integration
-        guard engine.book.rules[integration] != nil else {
-            throw CaptureError(
-                path: path, reason: "unknown integration \"\(integration)\": no rule file \(ruleOptions.rules)/\(integration).lua")
-        }
-        let subscription: Subscription
-        do {
-            subscription = try engine.subscriptions.subscription(id: named, integration: integration)
-        } catch {
-            throw CaptureError(path: path, reason: error.message)
-        }
+        let subscription = try capture.subscription(
+            named: self.subscription, in: engine.subscriptions, integrations: Set(engine.book.rules.keys),
+            rulesFolder: ruleOptions.rules)
         return await engine.process(capture.hook(subscription: subscription), subscription: subscription)
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import HookRules
+import HookModel
 
 /// Prints replay outcomes: requests on stdout (JSON Lines, or a table collected and printed at the end), ignored
 /// records, failures and, with tracing, the rule's log on stderr.
@@ -15,7 +15,7 @@ final class ReplayPrinter {
     }
 
     func print(_ outcome: HookOutcome, capture: String) {
-        for (request, location) in zip(outcome.requests, outcome.requestLocations) {
+        for (request, location) in outcome.made.map({ ($0.request, $0.location) }) {
             switch format {
             case .jsonl:
                 var line = RequestLine(request)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HookQueue
-import HookRules
+import HookModel
 
 extension Direction: ExpressibleByArgument, CaseIterable {
     public static let allCases: [Direction] = [.to, .from]

@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// One TransferRequest as a JSON Lines record, with the derived fields spelled out for readers and scripts.
 struct RequestLine: Encodable {

@@ -1,4 +1,4 @@
-import HookRules
+import HookRulesTesting
 
 /// The `--coverage` report for people: per rule file the reached and executable lines, the never-reached line
 /// ranges and their source text, then a total.

@@ -1,4 +1,4 @@
-import HookRules
+import HookRulesTesting
 
 /// Fixture results as JUnit XML, the format CI systems show as test reports: one suite per fixture file.
 struct JUnitReport {

@@ -1,4 +1,4 @@
-import HookRules
+import HookRulesTesting
 
 /// Line coverage as an LCOV tracefile (the `geninfo` format that genhtml, editors' coverage gutters and CI
 /// coverage services read): one record per rule file, a `DA` line per executable line with its hit count.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HookRules
+import HookRulesConfig
+import HookRulesTesting
 
 struct TestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,14 +54,11 @@ struct TestCommand: AsyncParsableCommand {
     private var countingLines: Bool { coverage || coverageLCOV != nil }
 
     mutating func run() async throws {
-        let files = RuleFiles(folder: folder, subscriptions: subscriptionsOption.subscriptions)
-        let engine = try files.engine(countingLines: countingLines)
+        let rules = try RuleFolder.loadForCommand(folder: folder, subscriptionsPath: subscriptionsOption.subscriptions)
+        let engine = try rules.commandEngine(countingLines: countingLines)
         let runner = FixtureRunner(engine: engine)
         let paths = RuleFixtureFile.paths(in: folder)
-        guard !paths.isEmpty else {
-            printError("no fixture files (*\(RuleFixtureFile.suffix)) in \(folder)")
-            throw ExitCode.failure
-        }
+        guard !paths.isEmpty else { throw CommandFailure("no fixture files (*\(RuleFixtureFile.suffix)) in \(folder)") }
         var all: [FixtureResult] = []
         var integrationsRun: Set<String> = []
         var broken = 0
@@ -93,7 +92,7 @@ struct TestCommand: AsyncParsableCommand {
             // Unfiltered, every rule file is reported, those without fixtures too (they are the least covered).
             try await reportCoverage(of: filter == nil ? Set(engine.book.rules.keys) : integrationsRun, by: engine)
         }
-        if (failed > 0 && !update) || broken > 0 { throw ExitCode.failure }
+        if (failed > 0 && !update) || broken > 0 { throw CommandFailure([], status: CommandFailure.failureStatus) }
     }
 
     private func reportCoverage(of integrations: Set<String>, by engine: RuleEngine) async throws {
@@ -101,8 +100,7 @@ struct TestCommand: AsyncParsableCommand {
         do {
             files = try await engine.lineCoverage(of: integrations.sorted())
         } catch {
-            printError("cannot measure coverage: \(error)")
-            throw ExitCode.failure
+            throw CommandFailure("cannot measure coverage: \(error)")
         }
         if coverage {
             print("\ncoverage (lines of the rule files the cases ran):")
@@ -112,8 +110,7 @@ struct TestCommand: AsyncParsableCommand {
             do {
                 try Data(LCOVReport(files: files).text.utf8).write(to: URL(fileURLWithPath: coverageLCOV))
             } catch {
-                printError("cannot write \(coverageLCOV): \(error.localizedDescription)")
-                throw ExitCode.failure
+                throw CommandFailure("cannot write \(coverageLCOV): \(error.localizedDescription)")
             }
         }
     }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import HookQueue
-import HookRules
+import HookModel
+import HookRulesConfig
 import HookWorker
 
 struct WorkCommand: AsyncParsableCommand {
@@ -91,7 +92,7 @@ struct WorkCommand: AsyncParsableCommand {
             fanOut: fanOut, settings: settings, onEvent: { event in if verbose { printError(Self.describe(event)) } })
         let stop = StopRequest()
         let signals = StopSignals(stop: stop)
-        printError("worker \(settings.id) on \(queueOptions.displayName) → \(target), \(concurrency) at a time")
+        printError("worker \(settings.id) on \(queueOptions.location) → \(target), \(concurrency) at a time")
         let outcome = await Result { try await worker.run(until: stop) }
         signals.cancel()
         try? await client.shutdown()
@@ -101,8 +102,7 @@ struct WorkCommand: AsyncParsableCommand {
             printError("done \(report.done), retried \(report.retried), dead-lettered \(report.deadLettered), "
                 + "fanned out \(report.followUps), released \(report.released), leases lost \(report.lost)")
         case let .failure(error):
-            printError("the worker stopped on a queue error: \(error)")
-            throw ExitCode.failure
+            throw CommandFailure("the worker stopped on a queue error: \(error)")
         }
     }
 
@@ -117,8 +117,8 @@ struct WorkCommand: AsyncParsableCommand {
             printError("no rules folder \(ruleOptions.rules): outbound fan-out is off")
             return nil
         }
-        let (book, subscriptions) = try ruleOptions.files.load()
-        return OutboundFanOut(subscriptions: subscriptions, catalogs: book.rules.mapValues(\.catalog))
+        let rules = try ruleOptions.load()
+        return OutboundFanOut(subscriptions: rules.subscriptions, catalogs: rules.book.rules.mapValues(\.catalog))
     }
 
     private static func describe(_ event: WorkerEvent) -> String {

@@ -1,5 +1,5 @@
 import HookQueue
-import HookRules
+import HookModel
 import Testing
 
 extension QueueContract {

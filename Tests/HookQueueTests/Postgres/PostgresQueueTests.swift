@@ -1,7 +1,7 @@
 import Foundation
 import HookQueue
 @testable import HookQueuePostgres
-import HookRules
+import HookModel
 import PostgresNIO
 import Synchronization
 import Testing

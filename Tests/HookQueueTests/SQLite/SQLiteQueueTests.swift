@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import HookQueue
 @testable import HookQueueSQLite
-import HookRules
+import HookModel
 import Testing
 
 @Suite("SQLite queue file")

@@ -1,4 +1,4 @@
-import HookRules
+import HookModel
 
 /// Transfer requests for the tests.
 enum Requests {

@@ -1,5 +1,7 @@
+import HookModel
 import HookRules
 import LuaRuntime
+import RuleTestSupport
 import Testing
 
 @Suite("Rule engine under concurrent load")
@@ -52,8 +54,8 @@ struct PerIntegrationLimitTests {
         let subscriptions = [Subscription(id: "t", integration: "tight"), Subscription(id: "r", integration: "roomy")]
         let engine = try RuleEngine(book: book, subscriptions: subscriptions, poolSize: 1)
         let body = Array(#"{"loops": 200000}"#.utf8)
-        let tight = await engine.process(Hook(id: "1", integration: "tight", subscription: "t", body: body))
-        let roomy = await engine.process(Hook(id: "2", integration: "roomy", subscription: "r", body: body))
+        let tight = await engine.process(Hook(id: "1", subscription: "t", body: body))
+        let roomy = await engine.process(Hook(id: "2", subscription: "r", body: body))
         #expect(tight.errors.first?.message.contains("instruction limit") == true, "\(tight.errors)")
         #expect(roomy.summary == ["product/updated 200000"])
     }

@@ -1,6 +1,10 @@
 import Foundation
+import HookCapture
+import HookModel
 @testable import HookRules
+import HookRulesConfig
 import LuaRuntime
+import RuleTestSupport
 import Testing
 
 /// The typed reader of a rule's result (RuleResult+Reading) against the generic one (LuaValue, then RuleResult(_:)):
@@ -95,11 +99,8 @@ struct RuleResultReadingTests {
 
     @Test("every bundled capture reads the same typed as generically")
     func bundledCaptures() throws {
-        let rules = Samples.folder.deletingLastPathComponent().appendingPathComponent("rules").path
-        let book = try RuleBook.load(folder: rules)
-        let subscriptions = try SubscriptionsFile.load(
-            path: (rules as NSString).appendingPathComponent(SubscriptionsFile.defaultName), rules: book)
-        let directory = SubscriptionDirectory(subscriptions)
+        let folder = try RuleFolder.load(folder: Samples.root.appendingPathComponent("rules").path)
+        let (book, directory) = (folder.book, folder.directory)
         var checked = 0
         for path in try CapturedHook.paths(under: Samples.folder.path) {
             let capture = try CapturedHook(path: path)
@@ -108,7 +109,7 @@ struct RuleResultReadingTests {
             let hook = capture.hook(subscription: subscription)
             var state = try LuaState(limits: rule.limits, libraries: RuleBook.libraries)
             let script = try state.load(rule.script)
-            let arguments = [HookInput.hook(hook), HookInput.subscription(subscription)]
+            let arguments = [HookInput.hook(hook, for: subscription), HookInput.subscription(subscription)]
             let typed = try state.call(script, function: "handle", arguments: arguments, reading: RuleResult.init(reading:))
             let generic = try state.call(script, function: "handle", arguments: arguments)
             #expect(typed.read != nil, "\(path)")

@@ -1,0 +1,54 @@
+import Foundation
+import HookQueue
+import HookQueuePostgres
+import HookQueueSQLite
+
+/// Where the dispatch queue lives, as an operator writes it: a folder for the embedded SQLite queue, or a
+/// `postgres://` (`postgresql://`) URL for a queue shared by many hosts. The one place that picks a backend, for
+/// every command and the intake server.
+public struct QueueLocation: Sendable, Hashable, CustomStringConvertible {
+    /// The environment variable a location is read from when none is given.
+    public static let environmentVariable = "HOOKRULES_QUEUE"
+    /// The folder used when neither a location nor the environment names one.
+    public static let defaultFolder = "hookrules-data"
+
+    public let text: String
+
+    public init(_ text: String) {
+        self.text = text
+    }
+
+    /// The location given, else `$HOOKRULES_QUEUE`, else `./hookrules-data`.
+    public static func resolve(
+        _ given: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> QueueLocation {
+        QueueLocation(given ?? environment[environmentVariable] ?? defaultFolder)
+    }
+
+    /// Whether the location names a PostgreSQL server rather than a folder.
+    public var isPostgres: Bool { text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") }
+
+    /// The location as messages show it: a URL without its password.
+    public var description: String {
+        guard isPostgres else { return text }
+        return (try? PostgresQueueConfiguration(url: text).redactedURL) ?? "the PostgreSQL URL given"
+    }
+
+    /// Opens the queue, creating (or migrating) its tables when needed.
+    public func open(policy: RetryPolicy = .standard) async throws(QueueOpenError) -> any TransferQueue {
+        do {
+            if isPostgres { return try await PostgresTransferQueue(url: text, policy: policy) }
+            return try SQLiteTransferQueue(folder: URL(fileURLWithPath: text, isDirectory: true), policy: policy)
+        } catch {
+            throw QueueOpenError(location: description, reason: "\(error)")
+        }
+    }
+}
+
+/// Why a queue could not be opened: the location (without its password) and the backend's reason.
+public struct QueueOpenError: Error, Sendable, CustomStringConvertible {
+    public let location: String
+    public let reason: String
+
+    public var description: String { "cannot open the queue at \(location): \(reason)" }
+}

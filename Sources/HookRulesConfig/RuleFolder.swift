@@ -1,0 +1,53 @@
+import HookModel
+import HookRules
+import LuaRuntime
+
+/// A rules folder loaded with its subscriptions file: what every command and the intake server start from. The
+/// subscriptions file is the one named, else `subscriptions.yaml` in the folder when it exists, else none (every
+/// integration then gets a default subscription named after it; see ``SubscriptionDirectory``).
+public struct RuleFolder: Sendable {
+    public let folder: String
+    /// The subscriptions file in use, if any.
+    public let subscriptionsPath: String?
+    public let book: RuleBook
+    public let subscriptions: [Subscription]
+
+    /// Loads and checks the rule files and the subscriptions. Every problem is reported, each with its file and line.
+    public static func load(
+        folder: String, subscriptionsPath: String? = nil, limits: LuaLimits = LuaLimits(),
+        limitsByIntegration: [String: LuaLimits] = [:]
+    ) throws(RuleFolderError) -> RuleFolder {
+        let path = subscriptionsPath ?? SubscriptionsFile.defaultPath(inRulesFolder: folder)
+        let book: RuleBook
+        do {
+            book = try RuleBook.load(folder: folder, limits: limits, limitsByIntegration: limitsByIntegration)
+        } catch {
+            throw RuleFolderError(problems: error.problems.map(\.description))
+        }
+        guard let path else { return RuleFolder(folder: folder, subscriptionsPath: nil, book: book, subscriptions: []) }
+        do {
+            let subscriptions = try SubscriptionsFile.load(path: path, rules: book)
+            return RuleFolder(folder: folder, subscriptionsPath: path, book: book, subscriptions: subscriptions)
+        } catch {
+            throw RuleFolderError(problems: error.problems.map(\.description))
+        }
+    }
+
+    public var directory: SubscriptionDirectory { SubscriptionDirectory(subscriptions) }
+
+    /// An engine running these rules for these subscriptions.
+    public func engine(countingLines: Bool = false) throws(LuaError) -> RuleEngine {
+        try RuleEngine(book: book, subscriptions: subscriptions, countingLines: countingLines)
+    }
+}
+
+/// Why a rules folder could not be loaded: every problem, each naming its file and line.
+public struct RuleFolderError: Error, Sendable, CustomStringConvertible {
+    public var problems: [String]
+
+    public init(problems: [String]) {
+        self.problems = problems
+    }
+
+    public var description: String { problems.joined(separator: "\n") }
+}
