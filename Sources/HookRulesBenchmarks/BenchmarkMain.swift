@@ -31,6 +31,9 @@ struct BenchmarkMain {
         if runs("rules") {
             try await RulePathBenchmark(rules: options.rules, samples: options.samples, seconds: options.seconds).run()
         }
+        if runs("readers") {
+            try ResultReadersBenchmark(rules: options.rules, samples: options.samples, seconds: options.seconds).run()
+        }
         if runs("generated") {
             try await GeneratedBodiesBenchmark(rules: options.benchRules, seconds: options.seconds).run()
         }

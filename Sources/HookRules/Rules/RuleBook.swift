@@ -8,11 +8,11 @@ public struct RuleBook: Sendable {
     public let folder: String
     public let rules: [String: RuleFile]
 
-    public static let libraries = [RuleLanguage.library]
+    package static let libraries = [RuleLanguage.library]
 
     /// The rule API's Lua source (a chunk returning the table of `rule`, `field`, ...), for tools that run rule
     /// files elsewhere, such as the benchmark's plain-Lua reference.
-    public static var languageSource: String { RuleLanguage.source }
+    package static var languageSource: String { RuleLanguage.source }
 
     /// The rule files of a folder: every `*.lua` directly in it, sorted.
     package static func ruleFilePaths(in folder: String) throws -> [String] {

@@ -9,9 +9,9 @@ public struct RuleFile: Sendable {
     /// The line of the `rule { ... }` call.
     public let line: Int
     /// External events the rule maps, and to which scope when that is fixed.
-    public let events: [String: Scope?]
+    package let events: [String: Scope?]
     /// Where each event's mapping is written in the file, for traces.
-    public let mappingLines: [String: Int]
+    package let mappingLines: [String: Int]
     /// The presets a subscription of this integration may set, with their types.
     public let presets: [String: PresetKind]
     /// The limits this integration's rule runs under.
