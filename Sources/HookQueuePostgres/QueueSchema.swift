@@ -13,6 +13,7 @@ enum QueueSchema {
     static let migrations = [
         Migration(version: 1, name: "queue_item", statements: version1),
         Migration(version: 2, name: "import_checkpoint", statements: version2),
+        Migration(version: 3, name: "hook_delivery and kept_hook", statements: version3),
     ]
 
     /// Times are bigint microseconds since 1970 from the queue's clock, never the server's `now()`. `id` is an
@@ -74,5 +75,34 @@ enum QueueSchema {
             requests_enqueued bigint NOT NULL CHECK (requests_enqueued >= 0)
         )
         """,
+    ]
+
+    /// The intake server's tables: senders' delivery ids per subscription (a redelivery within the window adds
+    /// nothing), and hooks kept with why (a failed rule: replayed later; a rejection), headers as a JSON list of
+    /// [name, value] pairs and the exact body.
+    static let version3 = [
+        """
+        CREATE TABLE hook_delivery (
+            subscription text COLLATE "C" NOT NULL,
+            delivery text COLLATE "C" NOT NULL,
+            seen_at bigint NOT NULL,
+            PRIMARY KEY (subscription, delivery)
+        )
+        """,
+        "CREATE INDEX hook_delivery_seen ON hook_delivery (seen_at)",
+        """
+        CREATE TABLE kept_hook (
+            id text COLLATE "C" PRIMARY KEY,
+            subscription text NOT NULL,
+            disposition text NOT NULL CHECK (disposition IN ('failed', 'rejected')),
+            cause text NOT NULL,
+            received_at bigint NOT NULL,
+            method text NOT NULL,
+            target text NOT NULL,
+            headers text NOT NULL,
+            body bytea NOT NULL
+        )
+        """,
+        "CREATE INDEX kept_hook_listing ON kept_hook (disposition, received_at)",
     ]
 }

@@ -13,6 +13,9 @@ enum QueueSchema {
         migrator.registerMigration("v3 queue_item state check without IN") { db in
             try rebuildForVersion3(db)
         }
+        migrator.registerMigration("v4 hook_delivery and kept_hook") { db in
+            try db.execute(sql: version4)
+        }
         return migrator
     }
 
@@ -132,5 +135,31 @@ enum QueueSchema {
         CREATE INDEX queue_item_ready ON queue_item (debug DESC, due_at, id) WHERE state = 'pending';
         CREATE INDEX queue_item_lease ON queue_item (lease_expires_at) WHERE state = 'claimed';
         CREATE INDEX queue_item_dead ON queue_item (id) WHERE state = 'dead';
+        """
+
+    /// The intake server's tables. `hook_delivery` remembers senders' delivery ids per subscription, so a redelivery
+    /// within the window adds nothing; `kept_hook` holds hooks whose rule failed (replayed later) and rejected ones,
+    /// with their exact headers (a JSON list of [name, value] pairs) and body.
+    static let version4 = """
+        CREATE TABLE hook_delivery (
+            subscription TEXT NOT NULL,
+            delivery TEXT NOT NULL,
+            seen_at INTEGER NOT NULL,
+            PRIMARY KEY (subscription, delivery)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX hook_delivery_seen ON hook_delivery (seen_at);
+
+        CREATE TABLE kept_hook (
+            id TEXT PRIMARY KEY,
+            subscription TEXT NOT NULL,
+            disposition TEXT NOT NULL CHECK (disposition = 'failed' OR disposition = 'rejected'),
+            cause TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            target TEXT NOT NULL,
+            headers TEXT NOT NULL,
+            body BLOB NOT NULL
+        ) STRICT;
+        CREATE INDEX kept_hook_listing ON kept_hook (disposition, received_at);
         """
 }

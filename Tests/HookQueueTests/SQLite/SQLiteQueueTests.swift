@@ -40,7 +40,10 @@ struct SQLiteQueueTests {
             for (index, handle) in handles.enumerated() { try await handle.enqueue([Requests.product("p\(index)")]) }
             #expect(try await handles[0].stats().total == QueueCounts(pending: 8))
             let migrations = try await handles[7].pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(migrations == ["v1 queue_item", "v2 import_checkpoint", "v3 queue_item state check without IN"])
+            #expect(migrations == [
+                "v1 queue_item", "v2 import_checkpoint", "v3 queue_item state check without IN",
+                "v4 hook_delivery and kept_hook",
+            ])
             for handle in handles { try await handle.close() }
         }
     }
