@@ -74,7 +74,7 @@ struct ReplayCommandTests {
     @Test("--trace names the rule line of each request; --format table prints columns")
     func traceAndTable() throws {
         let traced = try CommandRunner.run(["replay", "--trace", "samples/shopify/products.update.json"])
-        #expect(traced.stdout.contains(#""trace":{"log":[],"rule":"rules/shopify.lua:8"}"#), "\(traced.stdout)")
+        #expect(traced.stdout.contains(#""trace":{"log":[],"rule":"rules/shopify.lua:43"}"#), "\(traced.stdout)")
         let table = try CommandRunner.run(["replay", "--format", "table", "samples/dealerdesk/message.single.json"])
         #expect(table.stdout == """
             CAPTURE              SUBSCRIPTION     SCOPE            EXTERNAL ID  FROM

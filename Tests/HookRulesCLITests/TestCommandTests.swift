@@ -7,7 +7,7 @@ struct TestCommandTests {
     func ownFixtures() throws {
         let output = try CommandRunner.run(["test", "rules/"])
         #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
-        #expect(output.stdout.contains("PASS rules/shopify.fixtures.yaml:3  a product update keeps its 64-bit id"))
+        #expect(output.stdout.contains("PASS rules/shopify.fixtures.yaml:7  a product update keeps its 64-bit id"))
         #expect(!output.stdout.contains("FAIL"))
         #expect(output.stdout.hasSuffix(" passed, 0 failed\n"))
     }
@@ -20,7 +20,7 @@ struct TestCommandTests {
         let failing = try CommandRunner.run(["test", copy.rules.path])
         #expect(failing.status == 1)
         #expect(failing.stdout.contains("""
-            FAIL \(copy.rules.path)/shopify.fixtures.yaml:3  a product update keeps its 64-bit id exactly as the digits in the payload
+            FAIL \(copy.rules.path)/shopify.fixtures.yaml:7  a product update keeps its 64-bit id exactly as the digits in the payload
                 requests:
                 - product/updated "788032119674292901"
                 + product/updated "788032119674292900"

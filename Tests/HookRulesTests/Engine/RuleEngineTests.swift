@@ -30,8 +30,8 @@ struct RuleEngineTests {
         let uninstalled = await harness.process(body: #"{"id": 1}"#, headers: ["X-Shopify-Topic": "app/uninstalled"])
         #expect(uninstalled.requests.isEmpty && !uninstalled.failed)
         #expect(uninstalled.ignored.map(\.reason) == ["app lifecycle events are not synced"])
-        let unknown = await harness.process(body: #"{"id": 1}"#, headers: ["X-Shopify-Topic": "orders/paid"])
-        #expect(unknown.ignored.first?.reason == #"event "orders/paid" is not mapped by this rule"#)
+        let unknown = await harness.process(body: #"{"id": 1}"#, headers: ["X-Shopify-Topic": "themes/publish"])
+        #expect(unknown.ignored.first?.reason == #"event "themes/publish" is not mapped by this rule"#)
     }
 
     @Test("delete hooks: off by default, deletes when enabled, or delete-triggered updates")
