@@ -81,7 +81,7 @@ struct RuleEngineTests {
         #expect(outcome.errors.map(\.record) == [3])
         #expect(outcome.errors.first?.message == "the record has no id")
         // The line of the record's mapping: ["contact.propertyChange"] = "customer/updated".
-        #expect(outcome.errors.first?.location == LuaSourceLocation(chunk: "rules/hubspot.lua", line: 9))
+        #expect(outcome.errors.first?.location == LuaSourceLocation(chunk: "rules/hubspot.lua", line: 42))
     }
 
     @Test("child → parent: an order message becomes its order; a preset can ignore such children")
