@@ -49,7 +49,7 @@ struct TestCommandTests {
         let output = try CommandRunner.run(["test", copy.rules.path])
         #expect(output.status == 1)
         #expect(output.stderr.contains(
-            "stripe.fixtures.yaml:6: case \"a new customer\" request 1: externalId must be quoted text"), "\(output.stderr)")
+            "stripe.fixtures.yaml:9: case \"a new customer\" request 1: externalId must be quoted text"), "\(output.stderr)")
     }
 
     @Test("check accepts the project's rules, subscriptions and fixtures")
@@ -66,7 +66,7 @@ struct TestCommandTests {
         try copy.edit("rules/stripe.lua", replacing: "event = field \"type\",", with: "event = field \"type\"")
         let output = try CommandRunner.run(["check", copy.rules.path])
         #expect(output.status == 1)
-        #expect(output.stderr.contains("rules/stripe.lua:5: "), "\(output.stderr)")
+        #expect(output.stderr.contains("rules/stripe.lua:38: "), "\(output.stderr)")
     }
 
     @Test("check reports every subscription problem with its line and exits 1")
