@@ -25,8 +25,6 @@ let package = Package(
         // Subscriptions and rule fixtures are YAML written by hand: comments, and errors with line numbers.
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
-        // Bulk CSV files: RFC 4180 read from a stream, so a million rows never sit in memory at once.
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         // The workers' HTTP target.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         // Already under async-http-client; the tests' loopback HTTP target is written on it directly.
@@ -86,7 +84,7 @@ let package = Package(
         .target(
             name: "HookBulk",
             dependencies: [
-                "HookModel", "HookQueue", .product(name: "CSV", package: "CSV.swift"),
+                "HookModel", "HookQueue",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -1,6 +1,16 @@
 -- WooCommerce: the topic is in the X-WC-Webhook-Topic header ("coupon.created"); the body is the record.
+--
+-- Topics: https://woocommerce.github.io/woocommerce-rest-api-docs/#webhooks (coupon, customer, order and product,
+-- each created, updated and deleted, and restored from the trash for all but customers). This rule syncs all four
+-- resources, every topic mapped below; a restored record is an update. Custom "action.*" topics fall to the
+-- default: ignored as "not mapped by this rule".
 return rule {
-  scopes = { "coupon/created", "coupon/updated", "coupon/deleted" },
+  scopes = {
+    "coupon/created", "coupon/updated", "coupon/deleted",
+    "customer/created", "customer/updated", "customer/deleted",
+    "transaction/created", "transaction/updated", "transaction/deleted",
+    "product/created", "product/updated", "product/deleted",
+  },
   event = header "X-WC-Webhook-Topic",
   id = field "id",
   on = {
@@ -8,5 +18,16 @@ return rule {
     ["coupon.updated"] = "coupon/updated",
     ["coupon.restored"] = "coupon/updated",
     ["coupon.deleted"] = "coupon/deleted",
+    ["customer.created"] = "customer/created",
+    ["customer.updated"] = "customer/updated",
+    ["customer.deleted"] = "customer/deleted",
+    ["order.created"] = "transaction/created",
+    ["order.updated"] = "transaction/updated",
+    ["order.restored"] = "transaction/updated",
+    ["order.deleted"] = "transaction/deleted",
+    ["product.created"] = "product/created",
+    ["product.updated"] = "product/updated",
+    ["product.restored"] = "product/updated",
+    ["product.deleted"] = "product/deleted",
   },
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (scripts/setup.sh), builds every product (`swift build`, so the
+# Runs every test: installs what is missing (scripts/setup.sh), lints the rule files with luacheck (their globals
+# are the rule API's, rules/.luacheckrc, so a misspelt global fails here), builds every product (`swift build`, so the
 # executables and the benchmark must compile too), checks the project's own rules and runs their fixtures with the
 # built CLI (`hookrules check rules/`, `hookrules test rules/`), writes the package's module graph for the
 # architecture tests, then `swift test` with a throwaway PostgreSQL server
@@ -8,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+luacheck --no-color --config rules/.luacheckrc rules/*.lua
 swift build
 # The module graph the architecture tests check against docs/architecture.md (SwiftPM cannot be asked while
 # `swift test` holds the build folder).

@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 
 /// One data row of a bulk CSV file.
@@ -7,74 +6,71 @@ struct BulkCSVRecord {
     let number: Int
     /// The line the row starts on, counting from 1 for the header.
     let line: Int
-    let fields: [String]
+    /// The row's fields, or why its quoting is broken (see ``StrictCSVReader``).
+    let content: StrictCSVReader.Row
 }
 
-/// Streams the data rows of an RFC 4180 file (quoted fields, embedded commas and line breaks, CRLF, a UTF-8 BOM)
-/// through CSV.swift, one row in memory at a time, and works out the line each row starts on: CSV.swift reports
-/// rows, not lines, and a quoted field may hold line breaks.
+/// Streams the data rows of an RFC 4180 file, one row in memory at a time, after its header row. Header names
+/// must be unique (ignoring case and surrounding spaces), so no column is silently shadowed by another.
 final class BulkCSVRows {
     let file: String
     let header: [String]
-    private let reader: CSVReader
-    private var nextLine: Int
+    private let reader: StrictCSVReader
     private var nextNumber = 1
 
     init(file: String) throws(BulkFileError) {
         self.file = file
-        guard FileManager.default.isReadableFile(atPath: file), let stream = FileByteStream(path: file) else {
+        guard FileManager.default.isReadableFile(atPath: file), let bytes = FileBytes(path: file) else {
             throw BulkFileError(file: file, message: "cannot read the file")
         }
         do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true)
+            reader = try StrictCSVReader(bytes: bytes)
+            switch try reader.next()?.row {
+            case nil:
+                throw BulkFileError(file: file, message: "cannot read a header row: the file is empty")
+            case .malformed(let reason)?:
+                throw BulkFileError(file: file, message: "line 1: the header row's \(reason)")
+            case .fields(let names)?:
+                header = names
+            }
+        } catch let failure as StrictCSVReader.Failure {
+            throw BulkFileError(file: file, message: "line \(failure.line): \(failure.message)")
+        } catch let error as BulkFileError {
+            throw error
         } catch {
             throw BulkFileError(file: file, message: "cannot read a header row (\(error))")
         }
-        guard let header = reader.headerRow, reader.error == nil else {
-            throw BulkFileError(file: file, message: "cannot read a header row" + Self.describe(reader.error))
-        }
-        self.header = header
-        nextLine = 1 + Self.lineBreaks(in: header) + 1
+        try checkUniqueNames()
     }
 
-    /// The next data row, or nil at the end of the file.
+    /// The next data row, or nil at the end of the file. Throws when reading cannot go on (bytes that are not
+    /// UTF-8, a read error): nothing after that point can be trusted.
     func next() throws(BulkRowProblem) -> BulkCSVRecord? {
         while true {
-            let line = nextLine
-            guard let fields = reader.next() else {
-                if let error = reader.error {
-                    throw BulkRowProblem(file: file, line: line, message: "cannot read on" + Self.describe(error))
-                }
-                return nil
+            let read: (line: Int, row: StrictCSVReader.Row)?
+            do {
+                read = try reader.next()
+            } catch {
+                throw BulkRowProblem(file: file, line: error.line, message: error.message)
             }
-            if let error = reader.error {
-                throw BulkRowProblem(file: file, line: line, message: "cannot read the row" + Self.describe(error))
-            }
-            nextLine += 1 + Self.lineBreaks(in: fields)
-            if fields == [""] { continue }  // a blank line
+            guard let read else { return nil }
+            if case .fields(let fields) = read.row, fields == [""] { continue }  // a blank line
             defer { nextNumber += 1 }
-            return BulkCSVRecord(number: nextNumber, line: line, fields: fields)
+            return BulkCSVRecord(number: nextNumber, line: read.line, content: read.row)
         }
     }
 
-    /// Line breaks inside quoted fields: CRLF counts once, as the reader consumed it as one.
-    private static func lineBreaks(in fields: [String]) -> Int {
-        fields.reduce(0) { count, field in
-            count + field.unicodeScalars.reduce(into: (count: 0, afterCR: false)) { state, scalar in
-                switch scalar {
-                case "\r": state = (state.count + 1, true)
-                case "\n": state = (state.afterCR ? state.count : state.count + 1, false)
-                default: state.afterCR = false
-                }
-            }.count
-        }
-    }
-
-    private static func describe(_ error: (any Error)?) -> String {
-        switch error {
-        case nil: ""
-        case CSVError.unicodeDecoding?: ": the text is not UTF-8"
-        case let error?: ": \(error)"
+    private func checkUniqueNames() throws(BulkFileError) {
+        var firstColumn: [String: Int] = [:]
+        for (index, name) in header.enumerated() {
+            let key = name.trimmingCharacters(in: .whitespaces).lowercased()
+            guard !key.isEmpty else { continue }  // an unnamed column is never looked up
+            if let first = firstColumn[key] {
+                throw BulkFileError(
+                    file: file,
+                    message: "line 1: columns \(first + 1) and \(index + 1) are both named \"\(key)\"; every column needs its own name")
+            }
+            firstColumn[key] = index
         }
     }
 }

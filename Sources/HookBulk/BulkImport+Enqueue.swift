@@ -68,7 +68,7 @@ extension BulkImport {
             progress(state)
         }
 
-        // The rows are read synchronously (CSV.swift is not async); batches are committed between reads.
+        // The rows are read synchronously; batches are committed between reads.
         let rows = try BulkCSVRows(file: file)
         let parser = try BulkRowParser(file: file, header: rows.header, settings: settings)
         while index < end, let record = try nextRecord(rows) {

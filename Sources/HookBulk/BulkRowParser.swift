@@ -26,23 +26,28 @@ struct BulkRowParser {
     }
 
     func request(from record: BulkCSVRecord) throws(BulkRowProblem) -> TransferRequest {
-        guard record.fields.count == columnCount else {
-            throw problem(record, message: "expected \(columnCount) fields as in the header, found \(record.fields.count)")
+        let fields: [String]
+        switch record.content {
+        case .malformed(let reason): throw problem(record, message: reason)
+        case .fields(let read): fields = read
         }
-        let id = record.fields[idColumn]
+        guard fields.count == columnCount else {
+            throw problem(record, message: "expected \(columnCount) fields as in the header, found \(fields.count)")
+        }
+        let id = fields[idColumn]
         guard !id.trimmingCharacters(in: .whitespaces).isEmpty else { throw problem(record, field: "id", message: "the id is empty") }
         guard id.trimmingCharacters(in: .whitespacesAndNewlines) == id else {
             throw problem(record, field: "id", message: "the id \"\(id)\" has leading or trailing spaces")
         }
         return TransferRequest(
             subscription: settings.subscription.id, integration: settings.subscription.integration,
-            scope: try scope(of: record), direction: settings.direction, externalId: id, debug: settings.debug,
+            scope: try scope(of: record, fields: fields), direction: settings.direction, externalId: id, debug: settings.debug,
             hookId: "\(file):\(record.line)"
         )
     }
 
-    private func scope(of record: BulkCSVRecord) throws(BulkRowProblem) -> Scope {
-        let cell = scopeColumn.map { record.fields[$0].trimmingCharacters(in: .whitespaces) } ?? ""
+    private func scope(of record: BulkCSVRecord, fields: [String]) throws(BulkRowProblem) -> Scope {
+        let cell = scopeColumn.map { fields[$0].trimmingCharacters(in: .whitespaces) } ?? ""
         guard !cell.isEmpty else {
             guard let scope = settings.defaultScope else {
                 throw problem(record, field: "scope", message: "the scope is empty and no --scope was given")

@@ -64,6 +64,37 @@ struct BulkCommandTests {
         #expect(pending.allSatisfy { $0.request.direction == .from && $0.request.subscription == "demo-shopify" })
     }
 
+    @Test("broken quoting fails the run with its line instead of merging rows; --skip-invalid skips only that row")
+    func brokenQuoting() async throws {
+        let folder = try TemporaryFolder()
+        let csv = try folder.write("quotes.csv", "id,scope\n\"1001\"x,product/updated\n1002,product/updated\n\"1003,product/updated\n1004,product/updated\n")
+        let arguments = ["bulk", csv, "--subscription", "demo-shopify", "--direction", "to", "--queue", folder.path("queue")]
+        let refused = try CommandRunner.run(arguments)
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("\(csv):2: field 1 has text after its closing quote"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("\(csv):4: field 1 opens a quote that is never closed"))
+        #expect(refused.stderr.contains("2 of 4 row(s) invalid: nothing enqueued"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("queue")))
+
+        let skipped = try CommandRunner.run(arguments + ["--skip-invalid"])
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stderr.contains("enqueued 2 request(s) from 4 row(s)") && skipped.stderr.contains("2 invalid row(s) skipped"))
+        #expect(try await folder.queueEntries().map(\.request.externalId) == ["1002", "1004"])
+    }
+
+    @Test("duplicate header names fail the run at line 1, even with --skip-invalid")
+    func duplicateHeader() throws {
+        let folder = try TemporaryFolder()
+        let csv = try folder.write("twice.csv", "id,ID\n1,2\n")
+        let run = try CommandRunner.run([
+            "bulk", csv, "--subscription", "demo-shopify", "--direction", "to", "--scope", "product/updated",
+            "--skip-invalid", "--queue", folder.path("queue"),
+        ])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("\(csv): line 1: columns 1 and 2 are both named \"id\""), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("queue")))
+    }
+
     @Test("a --limit test batch first, then the rest; a third run enqueues nothing; --restart enqueues again")
     func limitThenResume() async throws {
         let folder = try TemporaryFolder()

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("hookrules test --coverage, run as a process")
 struct CoverageCommandTests {
-    /// A scratch copy whose GitHub rule has a branch no fixture takes (line 5).
+    /// A scratch copy whose GitHub rule has a branch no fixture takes (line 10).
     static func copyWithGap() throws -> ScratchCopy {
         let copy = try ScratchCopy()
         try copy.edit("rules/github.lua", replacing: """
@@ -11,8 +11,8 @@ struct CoverageCommandTests {
 
             """, with: """
               local event = hook.headers["x-github-event"]
-              if event == "ping" then
-                return "ping"  -- no fixture sends a ping
+              if event == "meta" then
+                return "meta"  -- no fixture sends a meta event
               end
 
             """)
@@ -26,10 +26,10 @@ struct CoverageCommandTests {
         let output = try CommandRunner.run(["test", copy.rules.path, "--coverage"])
         #expect(output.status == 0, "\(output.stderr)")
         let github = copy.rules.appendingPathComponent("github.lua").path
-        #expect(output.stdout.contains("\(github)       21/22 lines (95 %)  never reached: 5\n"), "\(output.stdout)")
-        #expect(output.stdout.contains(#"    5 |     return "ping"  -- no fixture sends a ping"#))
-        #expect(output.stdout.contains(copy.rules.appendingPathComponent("shopify.lua").path + "      12/12 lines (100 %)\n"))
-        #expect(output.stdout.hasSuffix("total" + String(repeating: " ", count: github.count + 2) + "104/105 lines (99 %)\n"))
+        #expect(output.stdout.contains("\(github)       44/45 lines (97 %)  never reached: 10\n"), "\(output.stdout)")
+        #expect(output.stdout.contains(#"    10 |     return "meta"  -- no fixture sends a meta event"#))
+        #expect(output.stdout.contains(copy.rules.appendingPathComponent("shopify.lua").path + "      95/95 lines (100 %)\n"))
+        #expect(output.stdout.hasSuffix("total" + String(repeating: " ", count: github.count + 2) + "375/376 lines (99 %)\n"))
     }
 
     @Test("with --filter only the selected cases' rule files are reported")
@@ -39,7 +39,7 @@ struct CoverageCommandTests {
         let output = try CommandRunner.run(["test", copy.rules.path, "--filter", "github", "--coverage"])
         #expect(output.status == 0, "\(output.stderr)")
         let report = output.stdout.components(separatedBy: "coverage (lines of the rule files the cases ran):\n").last ?? ""
-        #expect(report.hasPrefix(copy.rules.appendingPathComponent("github.lua").path + "  21/22 lines (95 %)"), "\(report)")
+        #expect(report.hasPrefix(copy.rules.appendingPathComponent("github.lua").path + "  44/45 lines (97 %)"), "\(report)")
         #expect(!report.contains("shopify.lua"))
     }
 
@@ -95,8 +95,8 @@ struct CoverageCommandTests {
             #expect(body.contains("LH:\(counts.filter { $0 > 0 }.count)"), "\(file)")
         }
         let github = try #require(records[copy.rules.appendingPathComponent("github.lua").path])
-        #expect(github.contains("DA:5,0"))
-        #expect(github.contains { $0.hasPrefix("DA:4,") && $0 != "DA:4,0" })  // the `if` above it ran
+        #expect(github.contains("DA:10,0"))
+        #expect(github.contains { $0.hasPrefix("DA:9,") && $0 != "DA:9,0" })  // the `if` above it ran
     }
 
     @Test("an LCOV path that cannot be written is an error on stderr, exit status 1")

@@ -44,7 +44,11 @@ struct CrashTests {
             round += 1
             let workerId = "worker-\(round)"
             let processes = [try CommandRunner.start(bulk), try CommandRunner.start(work(workerId))]
-            try await Task.sleep(for: .milliseconds(Int.random(in: 30...400)))
+            // Until the import has acknowledged a batch, the window grows: on a loaded machine starting the two
+            // processes alone can take longer than 400 ms, and kills that all land before the first commit test
+            // nothing.
+            let window = acknowledged == 0 ? 400 + 100 * round : 400
+            try await Task.sleep(for: .milliseconds(Int.random(in: 30...window)))
             for (index, process) in processes.enumerated() where process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1

@@ -18,9 +18,9 @@ struct QueueCommandTests {
         let stats = try CommandRunner.run(["queue", "stats", "--format", "jsonl"] + queue)
         #expect(stats.status == 0, "\(stats.stderr)")
         let lines = stats.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == #"{"claimed":0,"dead":0,"pending":6,"total":6}"#, "\(stats.stdout)")
-        #expect(lines.contains(#"{"claimed":0,"dead":0,"pending":4,"subscription":"demo-hubspot","total":4}"#))
-        #expect(lines.contains(#"{"claimed":0,"dead":0,"pending":2,"scope":"customer/updated","total":2}"#))
+        #expect(lines.first == #"{"claimed":0,"dead":0,"pending":25,"total":25}"#, "\(stats.stdout)")
+        #expect(lines.contains(#"{"claimed":0,"dead":0,"pending":18,"subscription":"demo-hubspot","total":18}"#))
+        #expect(lines.contains(#"{"claimed":0,"dead":0,"pending":6,"scope":"customer/updated","total":6}"#))
 
         let table = try CommandRunner.run(["queue", "stats"] + queue)
         #expect(table.stdout.contains("demo-shopify") && table.stdout.contains("PENDING"))

@@ -8,7 +8,7 @@ struct ReplayCommandTests {
         let output = try CommandRunner.run(["replay", "samples/"])
         #expect(output.status == 0, "\(output.stderr)")
         let lines = output.stdout.split(separator: "\n")
-        #expect(lines.count == 24)  // 31 captures; 9 records ignored (deletes off, pushes, app lifecycle, a preset)
+        #expect(lines.count == 97)  // 145 captures, 147 records; 50 ignored (unsynced topics, deletes off, presets, ...)
         #expect(output.stdout.contains(
             #"{"action":"updated","childRequest":false,"deleteTriggered":false,"direction":"to","externalId":"4001234671","hookId":"samples/hubspot/company.merge.json","integration":"hubspot","mappingCollectionType":"company","scope":"company/updated","subscription":"demo-hubspot"}"#))
         #expect(output.stdout.contains(#""externalId":"788032119674292900""#))
@@ -74,7 +74,7 @@ struct ReplayCommandTests {
     @Test("--trace names the rule line of each request; --format table prints columns")
     func traceAndTable() throws {
         let traced = try CommandRunner.run(["replay", "--trace", "samples/shopify/products.update.json"])
-        #expect(traced.stdout.contains(#""trace":{"log":[],"rule":"rules/shopify.lua:8"}"#), "\(traced.stdout)")
+        #expect(traced.stdout.contains(#""trace":{"log":[],"rule":"rules/shopify.lua:43"}"#), "\(traced.stdout)")
         let table = try CommandRunner.run(["replay", "--format", "table", "samples/dealerdesk/message.single.json"])
         #expect(table.stdout == """
             CAPTURE              SUBSCRIPTION     SCOPE            EXTERNAL ID  FROM

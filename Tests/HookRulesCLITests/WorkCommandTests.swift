@@ -44,7 +44,7 @@ struct WorkCommandTests {
         #expect(worker.terminationStatus == 0, "\(log)")
         #expect(log.contains("stopping: finishing requests in flight") && log.contains("released \(target.received.count)"), "\(log)")
         let stats = try CommandRunner.run(["queue", "stats", "--format", "jsonl"] + queue)
-        #expect(stats.stdout.hasPrefix(#"{"claimed":0,"dead":0,"pending":4,"total":4}"#), "\(stats.stdout)")
+        #expect(stats.stdout.hasPrefix(#"{"claimed":0,"dead":0,"pending":18,"total":18}"#), "\(stats.stdout)")
         try await target.stop()
     }
 }

@@ -40,7 +40,7 @@ struct BundledFixturesTests {
         }
         let samples = try CapturedHook.paths(under: Samples.folder.path)
             .map { URL(fileURLWithPath: $0).standardized.path }
-        #expect(samples.count == 31)
+        #expect(samples.count == 145)
         for sample in samples {
             #expect(referenced.contains(sample), "no fixture replays \(sample)")
         }

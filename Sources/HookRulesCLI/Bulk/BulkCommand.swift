@@ -13,7 +13,9 @@ struct BulkCommand: AsyncParsableCommand {
             The file is RFC 4180 CSV with a header row: an id column, and a scope column (collection/action, e.g. \
             product/updated) unless --scope gives the scope of every row (it also fills empty scope cells). Other \
             columns are ignored. Every row is checked against the integration's scope catalog before anything is \
-            enqueued: a bad row fails the run with its line number, unless --skip-invalid.
+            enqueued: a bad row fails the run with its line number, unless --skip-invalid. Quoting is strict: a \
+            row with an unterminated quote or text after a closing quote is a bad row (reading goes on at the \
+            next line), and two columns with the same name fail the file.
 
             Rows are enqueued in batches, each committed with the import's progress. Re-running the same file \
             with the same subscription, direction and --scope after an interruption (or after a --limit test \

@@ -32,8 +32,8 @@ struct RuleEngineTests {
         let uninstalled = await harness.process(body: #"{"id": 1}"#, headers: ["X-Shopify-Topic": "app/uninstalled"])
         #expect(uninstalled.requests.isEmpty && !uninstalled.failed)
         #expect(uninstalled.ignored.map(\.reason) == ["app lifecycle events are not synced"])
-        let unknown = await harness.process(body: #"{"id": 1}"#, headers: ["X-Shopify-Topic": "orders/paid"])
-        #expect(unknown.ignored.first?.reason == #"event "orders/paid" is not mapped by this rule"#)
+        let unknown = await harness.process(body: #"{"id": 1}"#, headers: ["X-Shopify-Topic": "themes/publish"])
+        #expect(unknown.ignored.first?.reason == #"event "themes/publish" is not mapped by this rule"#)
     }
 
     @Test("delete hooks: off by default, deletes when enabled, or delete-triggered updates")
@@ -83,7 +83,7 @@ struct RuleEngineTests {
         #expect(outcome.errors.map(\.record) == [3])
         #expect(outcome.errors.first?.message == "the record has no id")
         // The line of the record's mapping: ["contact.propertyChange"] = "customer/updated".
-        #expect(outcome.errors.first?.location == SourceLocation(file: "rules/hubspot.lua", line: 9))
+        #expect(outcome.errors.first?.location == SourceLocation(file: "rules/hubspot.lua", line: 42))
     }
 
     @Test("child → parent: an order message becomes its order; a preset can ignore such children")
