@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "HookWorker", targets: ["HookWorker"]),
         .library(name: "HookQueuePostgres", targets: ["HookQueuePostgres"]),
         .library(name: "HookQueueLocation", targets: ["HookQueueLocation"]),
+        .library(name: "HookIntake", targets: ["HookIntake"]),
+        .library(name: "HookServer", targets: ["HookServer"]),
         .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
     ],
     dependencies: [
@@ -33,6 +35,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
+        // The intake server: HTTP, graceful start/stop, metrics in Prometheus' text format.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // Debian's Lua 5.4 headers and library, nothing else.
@@ -93,6 +101,28 @@ let package = Package(
             name: "HookWorker",
             dependencies: [
                 "HookModel", "HookQueue", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // The intake pipeline without HTTP: authenticate, run the rule, group-commit requests or the kept hook.
+        .target(
+            name: "HookIntake",
+            dependencies: [
+                "HookModel", "HookRules", "HookQueue", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // `hookrules serve`'s HTTP side on Hummingbird: routes, health, metrics, graceful stop.
+        .target(
+            name: "HookServer",
+            dependencies: [
+                "HookModel", "HookIntake", "HookQueue", "HookRulesConfig", "HookWorker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // `hookrules`: parses arguments, calls the modules above, prints; no decisions of its own.
@@ -163,6 +193,17 @@ let package = Package(
                 "HookModel", "HookQueue", "HookQueueSQLite", "HookQueuePostgres", "HookQueueLocation",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HookServerTests",
+            dependencies: [
+                "HookModel", "HookServer", "HookIntake", "HookQueue", "HookQueueSQLite", "HookRules", "LuaRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The module graph as docs/architecture.md draws it: read from `swift package describe` (scripts/test.sh).

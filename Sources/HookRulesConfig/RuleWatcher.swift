@@ -11,8 +11,9 @@ import LuaRuntime
 /// the next change is tried again. Hooks in flight finish on the rules they started with (see ``RuleEngine``).
 package struct RuleWatcher: Sendable {
     package enum Event: Sendable {
-        /// The engine now runs this generation.
-        case reloaded(generation: Int)
+        /// The engine now runs this generation, loaded from `folder` (whose other settings, such as the
+        /// subscriptions' authentication, the caller applies).
+        case reloaded(generation: Int, folder: RuleFolder)
         /// The changed files did not load; the engine keeps its rules. Each problem names file and line.
         case rejected(problems: [String])
     }
@@ -76,7 +77,7 @@ package struct RuleWatcher: Sendable {
         do {
             // Without a subscriptions file the engine keeps the subscriptions it was given.
             let subscriptions = loaded.subscriptionsPath == nil ? nil : loaded.subscriptions
-            return .reloaded(generation: try engine.reload(book: loaded.book, subscriptions: subscriptions))
+            return .reloaded(generation: try engine.reload(book: loaded.book, subscriptions: subscriptions), folder: loaded)
         } catch {
             return .rejected(problems: ["cannot start the new rules: \(error)"])
         }

@@ -33,7 +33,7 @@ struct RuleWatcherTests {
         #expect(watcher.check(since: &seen) == nil)
 
         try Self.rule(version: 2).write(to: file, atomically: true, encoding: .utf8)
-        guard case .reloaded(let generation) = watcher.check(since: &seen) else {
+        guard case .reloaded(let generation, _) = watcher.check(since: &seen) else {
             Issue.record("expected a reload")
             return
         }
@@ -55,7 +55,7 @@ struct RuleWatcherTests {
 extension RuleWatcher.Event: Equatable {
     package static func == (lhs: RuleWatcher.Event, rhs: RuleWatcher.Event) -> Bool {
         switch (lhs, rhs) {
-        case (.reloaded(let a), .reloaded(let b)): a == b
+        case (.reloaded(let a, _), .reloaded(let b, _)): a == b
         case (.rejected(let a), .rejected(let b)): a == b
         default: false
         }

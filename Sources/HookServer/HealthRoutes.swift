@@ -1,0 +1,36 @@
+import HookIntake
+import HookQueue
+import Hummingbird
+import NIOCore
+
+/// `/healthz` (the process serves) and `/readyz` (rules loaded, the queue database answers): what a load balancer
+/// and an orchestrator poll. The readiness body says which check failed, and the last rejected reload if any.
+struct HealthRoutes<Context: RequestContext>: Sendable {
+    let service: IntakeService
+    let store: any HookIntakeStore
+    let reloads: ReloadStatus
+
+    func add(to router: Router<Context>) {
+        router.get("/healthz") { _, _ in Response(IntakeReply(status: 200, body: Array("ok\n".utf8))) }
+        router.get("/readyz") { _, _ in await readiness() }
+    }
+
+    private func readiness() async -> Response {
+        var lines: [String] = []
+        var ready = true
+        lines.append("rules: generation \(service.engine.generation), \(service.engine.book.rules.count) rule(s)")
+        if let rejected = reloads.lastRejected {
+            lines.append("rules: the last change did not load, the previous rules serve: \(rejected)")
+        }
+        do {
+            try await store.ping()
+            lines.append("queue: reachable")
+        } catch {
+            ready = false
+            lines.append("queue: unreachable: \(error)")
+        }
+        return Response(IntakeReply(
+            status: ready ? 200 : 503, headers: [(name: "Content-Type", value: "text/plain; charset=utf-8")],
+            body: Array((lines.joined(separator: "\n") + "\n").utf8)))
+    }
+}
