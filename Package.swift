@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "HookIntake",
             dependencies: [
-                "HookModel", "HookRules", "HookQueue", .product(name: "Logging", package: "swift-log"),
+                "HookModel", "HookRules", "HookQueue", "HookCapture", .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),

@@ -38,11 +38,13 @@ enum JSONField {
     case string(String)
     case integer(Int)
     case boolean(Bool)
+    case strings([String])
 
     var rendered: String {
         switch self {
         case .integer(let value): return String(value)
         case .boolean(let value): return value ? "true" : "false"
+        case .strings(let values): return "[" + values.map { JSONField.string($0).rendered }.joined(separator: ",") + "]"
         case .string(let text):
             var out = "\""
             for scalar in text.unicodeScalars {

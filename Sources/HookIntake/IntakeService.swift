@@ -35,25 +35,32 @@ public final class IntakeService: Sendable {
     private let store: any HookIntakeStore
     private let authenticators: @Sendable (Subscription) -> (any RequestAuthenticator)?
     private let settings: Settings
+    private let capturer: HookCapturer?
     private let metrics: IntakeMetrics
     private let logger: Logger
     private let rejectionsInFlight = Atomic<Int>(0)
 
-    /// - Parameter authenticators: the authenticator of a subscription; nil refuses every request for it (the
-    ///   configuration said nothing, which is never taken as "open").
+    /// - Parameters:
+    ///   - authenticators: the authenticator of a subscription; nil refuses every request for it (the
+    ///     configuration said nothing, which is never taken as "open").
+    ///   - capturer: writes authenticated hooks as capture envelopes (`serve --capture`).
     public init(
         engine: RuleEngine, store: any HookIntakeStore, committer: GroupCommitter,
         authenticators: @escaping @Sendable (Subscription) -> (any RequestAuthenticator)?,
-        settings: Settings = Settings(), metrics: IntakeMetrics, logger: Logger
+        settings: Settings = Settings(), capturer: HookCapturer? = nil, metrics: IntakeMetrics, logger: Logger
     ) {
         self.engine = engine
         self.store = store
         self.committer = committer
         self.authenticators = authenticators
         self.settings = settings
+        self.capturer = capturer
         self.metrics = metrics
         self.logger = logger
     }
+
+    /// The authenticator of a subscription, nil when none is configured.
+    func authenticator(for subscription: Subscription) -> (any RequestAuthenticator)? { authenticators(subscription) }
 
     /// The most body bytes to read for a subscription's hooks.
     public func maxBodyBytes(forSubscription id: String) -> Int { settings.maxBodyBytes }
@@ -72,6 +79,7 @@ public final class IntakeService: Sendable {
         if let refusal = authenticator.refusal(of: received) {
             return refuse(received, 401, .unauthorized, reason: refusal)
         }
+        capturer?.capture(received, integration: subscription.integration)
         let ruleStarted = ContinuousClock.now
         let outcome = await engine.process(received.hook, subscription: subscription)
         metrics.ruleDuration(ContinuousClock.now - ruleStarted, integration: subscription.integration)

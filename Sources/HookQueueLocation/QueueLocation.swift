@@ -34,8 +34,9 @@ public struct QueueLocation: Sendable, Hashable, CustomStringConvertible {
         return (try? PostgresQueueConfiguration(url: text).redactedURL) ?? "the PostgreSQL URL given"
     }
 
-    /// Opens the queue, creating (or migrating) its tables when needed.
-    public func open(policy: RetryPolicy = .standard) async throws(QueueOpenError) -> any TransferQueue {
+    /// Opens the queue, creating (or migrating) its tables when needed. Both backends keep the intake server's
+    /// records (``HookIntakeStore``) beside the queue.
+    public func open(policy: RetryPolicy = .standard) async throws(QueueOpenError) -> any TransferQueue & HookIntakeStore {
         do {
             if isPostgres { return try await PostgresTransferQueue(url: text, policy: policy) }
             return try SQLiteTransferQueue(folder: URL(fileURLWithPath: text, isDirectory: true), policy: policy)

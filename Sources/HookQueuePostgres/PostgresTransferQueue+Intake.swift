@@ -48,6 +48,9 @@ extension PostgresTransferQueue: HookIntakeStore {
             }
             receipt = try batch.receipt(returned)
         }
+        if !record.resolves.isEmpty {
+            try await connection.run("DELETE FROM kept_hook WHERE id = ANY(\(record.resolves))")
+        }
         if let kept = record.kept { try await Self.insert(kept, on: connection) }
         return .committed(receipt)
     }

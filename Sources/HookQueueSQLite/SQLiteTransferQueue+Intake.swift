@@ -30,6 +30,7 @@ extension SQLiteTransferQueue: HookIntakeStore {
                 arguments: [record.subscription, delivery, now])
         }
         let receipt = try EnqueueUpsert.apply(record.requests, now: now, in: db)
+        for id in record.resolves { try db.execute(sql: "DELETE FROM kept_hook WHERE id = ?", arguments: [id]) }
         if let kept = record.kept { try insert(kept, in: db) }
         return .committed(receipt)
     }

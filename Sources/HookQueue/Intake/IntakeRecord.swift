@@ -12,12 +12,19 @@ public struct IntakeRecord: Sendable, Hashable {
     public var requests: [TransferRequest]
     /// The hook itself, when it is kept: its rule failed (it is replayed once the rule is fixed).
     public var kept: KeptHook?
+    /// Kept hooks this record replaces: a replayed hook that now resolves is removed in the same transaction that
+    /// commits its requests, so it is never both queued and still kept.
+    public var resolves: [String]
 
-    public init(subscription: String, delivery: String? = nil, requests: [TransferRequest] = [], kept: KeptHook? = nil) {
+    public init(
+        subscription: String, delivery: String? = nil, requests: [TransferRequest] = [], kept: KeptHook? = nil,
+        resolves: [String] = []
+    ) {
         self.subscription = subscription
         self.delivery = delivery
         self.requests = requests
         self.kept = kept
+        self.resolves = resolves
     }
 }
 

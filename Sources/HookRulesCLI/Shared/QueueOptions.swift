@@ -14,7 +14,7 @@ struct QueueOptions: ParsableArguments {
     var location: QueueLocation { QueueLocation.resolve(queue) }
 
     /// Opens the queue, creating (or migrating) it when needed.
-    func open(policy: RetryPolicy = .standard) async throws(CommandFailure) -> any TransferQueue {
+    func open(policy: RetryPolicy = .standard) async throws(CommandFailure) -> any TransferQueue & HookIntakeStore {
         do {
             return try await location.open(policy: policy)
         } catch {
@@ -23,12 +23,15 @@ struct QueueOptions: ParsableArguments {
     }
 
     /// Opens the queue, runs `body`, closes it; a queue error is a failure.
-    func withQueue<T>(_ body: (any TransferQueue) async throws -> T) async throws(CommandFailure) -> T {
+    func withQueue<T>(_ body: (any TransferQueue & HookIntakeStore) async throws -> T) async throws(CommandFailure) -> T {
         let queue = try await open()
         do {
             let result = try await body(queue)
             try await queue.close()
             return result
+        } catch let failure as CommandFailure {
+            try? await queue.close()
+            throw failure
         } catch {
             try? await queue.close()
             throw CommandFailure("\(error)")
