@@ -1,8 +1,8 @@
 import Foundation
 import HookModel
 
-/// The capture envelope: one received webhook as a self-contained JSON file named `<anything>.hook.json`, the
-/// format the intake server writes and `replay` and fixtures read. The body is base64 so its bytes survive
+/// The capture envelope: one received webhook as a self-contained JSON file named `<anything>.hook.json`, which
+/// `replay` and fixtures read (and the intake server is to write). The body is base64 so its bytes survive
 /// exactly (signatures are computed over them); headers are a list of pairs so repeated headers and their order
 /// survive too. Documented in docs/captures.md.
 ///

@@ -18,7 +18,7 @@ public struct HookOutcome: Sendable {
     /// The requests in the order the rule made them.
     public var requests: [TransferRequest] { made.map(\.request) }
 
-    /// A hook with any error is kept as failed, for replay once the rule is fixed.
+    /// A hook with any error has failed: the intake server is to keep it for replay once the rule is fixed.
     public var failed: Bool { !errors.isEmpty }
 }
 

@@ -3,8 +3,8 @@ import HookModel
 
 /// The durable dispatch queue every TransferRequest goes through, whatever stores it.
 ///
-/// Each backend (SQLite now, PostgreSQL later) implements these semantics exactly; the contract test suite in
-/// `Tests/HookQueueTests` runs against every backend to prove it. In short:
+/// Each backend (SQLite in `HookQueueSQLite`, PostgreSQL in `HookQueuePostgres`) implements these semantics
+/// exactly; the contract test suite in `Tests/HookQueueTests` runs against every backend to prove it. In short:
 ///
 /// - **Enqueue** a batch in one transaction; a request is accepted only once that transaction is durably committed.
 ///   A request equal to one still pending (same subscription, scope, externalId and direction) is merged into it

@@ -68,7 +68,7 @@ struct PostgresBenchmark: BenchmarkBackend {
                 // against that plan with `enable_sort = off`; the plain reference gets fresh statistics instead).
                 try await connection.query(PostgresQuery(unsafeSQL: "ANALYZE \(raw.schema).job"), logger: RawPostgres.logger)
             }
-            // Connected before the clock starts (the queue's pool may still open some inside it): connecting took a
+            // Connected before the clock starts (the queue's pool may still open some inside it): connecting takes a
             // noticeable part of a short run, and the reference is to be favoured, not handicapped.
             var connections: [PostgresConnection] = []
             for _ in 0..<workers { connections.append(try await Self.connect(to: database)) }

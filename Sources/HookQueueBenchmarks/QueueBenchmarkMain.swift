@@ -39,7 +39,7 @@ struct QueueBenchmarkMain {
     }
 
     /// Runs every case `options.repeats` times, the queue and the reference taking turns, and reports the median run
-    /// of each side: on a shared machine, interference moved single runs of one side by ±15 %.
+    /// of each side: on a shared machine, interference moves single runs of one side at a time.
     private static func run(_ backend: any BenchmarkBackend, _ options: QueueBenchmarkOptions) async throws -> QueueBenchmarkReport {
         var report = QueueBenchmarkReport(repeats: options.repeats)
         let enqueueCases: [(batch: Int, shape: BenchmarkRequests.Shape)] = [(1, .ordered), (100, .ordered), (100, .scattered)]

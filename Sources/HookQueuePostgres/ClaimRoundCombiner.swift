@@ -8,9 +8,9 @@ import Synchronization
 ///
 /// Up to ``maxRunning`` rounds of a worker run at once, each caller's at once; a caller arriving while that many run
 /// waits, and when one ends, the first waiting caller runs one round for every caller waiting then, and the rest
-/// receive their parts. Two at once rather than one: measured with 4 callers on the 2-core benchmark machine, claiming
-/// 1 at a time (as `hookrules work` slots do, each round waiting for its commit's WAL flush) two gave 30 % more turns
-/// than no sharing and one 17 %; claiming 50 at a time both gave about 7 %. A caller alone never waits.
+/// receive their parts. Two at once rather than one: each round waits for its commit's WAL flush, and while one
+/// waits the next can already run, so callers claiming one request at a time (as `hookrules work` slots do) get
+/// more turns from two than from one (docs/queue.md, "Shared claim rounds"). A caller alone never waits.
 ///
 /// When a shared round fails, only the caller that ran it sees the error; the others run their parts again, so every
 /// error a caller sees comes from a statement that carried its own part (and a caller is never handed the

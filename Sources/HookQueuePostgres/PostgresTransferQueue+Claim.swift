@@ -123,25 +123,25 @@ extension PostgresTransferQueue {
 /// id, claimed (`OVERRIDING SYSTEM VALUE`: the identity column keeps its value). Why not an `UPDATE`: a claim that
 /// meets a stale index entry of a row another round has just updated follows the row's update chain, locks its newest
 /// version, and holds that lock until it commits (and waits there, whatever `SKIP LOCKED` says, when that version is
-/// being deleted). Rounds then held each other's fresh claims: about one round in twelve found its completions locked
-/// at 4 workers, and a completing `DELETE` that waited for such a lock deadlocked with the round holding it (1 s each,
-/// PostgreSQL's `deadlock_timeout`, in one of every three to thirty benchmark drains). A deleted row has no newer
-/// version to follow, so a round locks only pending rows, and the completing `DELETE`, which waits only for whoever
-/// changes the claims it completes (their worker's heartbeat, a rescue), cannot deadlock with another round.
+/// being deleted). With claims as updates, rounds would hold each other's fresh claims, and a completing `DELETE`
+/// waiting for such a lock would deadlock with the round holding it (each deadlock costing PostgreSQL's
+/// `deadlock_timeout`). A deleted row has no newer version to follow, so a round locks only pending rows, and the
+/// completing `DELETE`, which waits only for whoever changes the claims it completes (their worker's heartbeat, a
+/// rescue), cannot deadlock with another round.
 ///
 /// The inserting statement is the statement itself, so its rows go straight to the client. The completed claims' ids
 /// and attempts come back once, in the row of the lowest claimed id (NULL in the others). The completing `DELETE` runs
 /// only when `next` locked rows to claim (`EXISTS (SELECT FROM next)`), so a round that claims nothing (returns no row)
-/// has completed nothing either, and the caller completes those claims on their own. (Until session 7 the claiming
-/// `UPDATE` was a CTE joined to the completed arrays with `FULL JOIN ... ON false`: each claimed row was copied into
-/// the CTE's tuplestore and again into the merge join's, and that plan's set-up cost more than the rows themselves.)
+/// has completed nothing either, and the caller completes those claims on their own. The claim is not a CTE joined
+/// to the completed claims: that plan copies every claimed row into the CTE's tuplestore and again into the join's,
+/// which costs more than the rows themselves.
 ///
 /// `next` locks rows with `FOR UPDATE SKIP LOCKED`, so concurrent claims take different rows; a `DELETE ... WHERE id
 /// IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` could take more than n rows (PostgreSQL bug #15715). It reads
 /// `queue_item_ready` in order and stops after `limit` rows, and `moved` takes every row it locked. The completing
 /// delete and the claim touch different rows (claimed ones, pending ones), so neither sees the other's changes.
 ///
-/// A prepared statement: every worker turn runs it, and planning it took about a third of its execution time.
+/// A prepared statement: every worker turn runs it, and planning it costs about a third of its execution time.
 struct ClaimRoundStatement: PostgresPreparedStatement {
     typealias Row = PostgresRow
 

@@ -5,7 +5,7 @@ import HookQueue
 /// Binds a statement's parameters straight through the SQLite C API, in order from the first.
 ///
 /// The enqueue hot path binds 15 values per request; going through `StatementArguments` boxes each in an
-/// existential and converts it to a `DatabaseValue` first, which cost more than SQLite's own work for the row.
+/// existential and converts it to a `DatabaseValue` first, which costs more than SQLite's own work for the row.
 /// ``prepare(_:)`` hands GRDB an empty, unchecked argument list (so it resets without re-binding when the
 /// statement runs) and then binds the real values itself.
 struct DirectBinder {

@@ -74,12 +74,12 @@ enum QueueSchema {
         ) STRICT;
         """
 
-    /// Version 3 checks `state` with `=` comparisons instead of `IN (...)`: the same rule, but SQLite evaluated the
-    /// three-value IN list of a CHECK for every inserted row at a cost of about 0.6 µs, some 13 % of its work per
-    /// enqueued request (measured with the C API on this schema). SQLite cannot alter a CHECK, so the table is
-    /// rebuilt the documented way: new table, copy, drop, rename, indexes again. The AUTOINCREMENT counter is carried
-    /// over: dropping the table drops it, and a counter restarted from the highest remaining id would hand out again
-    /// the ids of requests already completed, which fence claims.
+    /// Version 3 checks `state` with `=` comparisons instead of `IN (...)`: the same rule, but SQLite evaluates the
+    /// IN list of a CHECK for every inserted row, a noticeable share of its work per enqueued request (docs/queue.md,
+    /// "Migrations"). SQLite cannot alter a CHECK, so the table is rebuilt the documented way: new table, copy, drop,
+    /// rename, indexes again. The AUTOINCREMENT counter is carried over: dropping the table drops it, and a counter
+    /// restarted from the highest remaining id would hand out again the ids of requests already completed, which
+    /// fence claims.
     static func rebuildForVersion3(_ db: Database) throws {
         let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'queue_item'")
         try db.execute(sql: version3Table)

@@ -94,8 +94,8 @@ enum EnqueueUpsert {
 
     /// Runs the chunk's statement and reads the id each request got. RETURNING rows come in no documented order,
     /// though SQLite returns them in the VALUES order: each row's key columns are compared in place with the key of
-    /// the request at its position (no strings built, which cost more than SQLite's own work for the row), and only
-    /// once one differs are the rows' keys read and matched (``match(_:to:)``).
+    /// the request at its position (no strings built, which would cost more than SQLite's own work for the row), and
+    /// only once one differs are the rows' keys read and matched (``match(_:to:)``).
     static func run(
         _ statement: Statement, for requests: ArraySlice<TransferRequest>
     ) throws -> (ids: [QueueItemID], inserted: Int) {

@@ -36,7 +36,7 @@ extension ClaimedRow {
 }
 
 /// Reads a row's columns by position (GRDB's lookup by name searches the column names case-insensitively, which
-/// cost more than the rest of a claim), through GRDB's fast path for column types SQLite decodes itself.
+/// costs more than the rest of a claim), through GRDB's fast path for column types SQLite decodes itself.
 private struct ColumnReader: StoredRowReader {
     let row: Row
     var index = 0

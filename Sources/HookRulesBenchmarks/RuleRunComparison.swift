@@ -39,7 +39,7 @@ struct RuleRunComparison {
             for (hook, capture) in zip(hooks, captures) { _ = await engine.process(hook, subscription: capture.subscription) }
         }
         // Interleaved slices, the median of each side: interference on the shared machine (other programs, disk
-        // interrupts charged to whichever process runs) comes in bursts that moved single 1 s runs by tens of
+        // interrupts charged to whichever process runs) comes in bursts that move a single 1 s run by tens of
         // percent, one side at a time.
         let slice = seconds / Double(Self.slices)
         var ours: [Rates] = [], theirs: [Rates] = []

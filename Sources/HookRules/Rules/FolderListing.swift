@@ -1,7 +1,7 @@
 import Foundation
 
-/// The files directly in a folder whose names end with a suffix, as full paths sorted by name: how rule files,
-/// fixture files and kept hooks are found.
+/// The files directly in a folder whose names end with a suffix, as full paths sorted by name: how rule files and
+/// fixture files are found.
 package enum FolderListing {
     package static func paths(in folder: String, endingWith suffix: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder)

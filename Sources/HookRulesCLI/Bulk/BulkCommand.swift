@@ -24,8 +24,8 @@ struct BulkCommand: AsyncParsableCommand {
             Examples:
               hookrules bulk products.csv --subscription demo-shopify --direction to --scope product/updated
               hookrules bulk customers.csv --subscription demo-hubspot --direction from --dry-run
-              hookrules bulk orders.csv --subscription demo-shopify --direction to --limit 10 --debug
-              hookrules bulk orders.csv --subscription demo-shopify --direction to --rate 50/s
+              hookrules bulk orders.csv --subscription demo-bigcommerce --direction to --limit 10 --debug
+              hookrules bulk orders.csv --subscription demo-bigcommerce --direction to --rate 50/s
             """
     )
 

@@ -26,9 +26,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
             Examples:
               hookrules replay samples/
-              hookrules replay --subscription demo-dealerdesk samples/dealerdesk/message.cars.json
+              hookrules replay --subscription demo-dealerdesk samples/dealerdesk/message.single.json
               hookrules replay --format table --trace samples/shopify
-              hookrules replay --enqueue --queue /var/lib/hookrules samples/shopify/orders.create.json
+              hookrules replay --enqueue --queue /var/lib/hookrules samples/shopify/products.update.json
             """
     )
 
