@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "HookQueueLocation", targets: ["HookQueueLocation"]),
         .library(name: "HookIntake", targets: ["HookIntake"]),
         .library(name: "HookServer", targets: ["HookServer"]),
+        .library(name: "HookSignatures", targets: ["HookSignatures"]),
         .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
     ],
     dependencies: [
@@ -31,7 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         // Already under async-http-client; the tests' loopback HTTP target is written on it directly.
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
-        // SHA-256 names a bulk file's import; postgres-nio depends on it too.
+        // SHA-256 names a bulk file's import; HMAC and ECDSA verify webhook signatures; postgres-nio depends on it too.
         .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
@@ -124,6 +125,10 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        // Webhook authentication: each provider's signature scheme (verify and sign), Bearer keys, secrets.
+        .target(
+            name: "HookSignatures",
+            dependencies: ["HookModel", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // `hookrules`: parses arguments, calls the modules above, prints; no decisions of its own.
         .executableTarget(
