@@ -125,6 +125,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
         // Webhook authentication: each provider's signature scheme (verify and sign), Bearer keys, secrets.
         .target(
             name: "HookSignatures",
