@@ -18,8 +18,11 @@ struct RequestValidator {
         }
         for entry in result.errors {
             let (location, message) = split(entry.message ?? "error")
+            // Where the rule raised it, else the rule line the rule API says led to it (a step it made, a mapping).
+            let line = entry.line.map { LuaSourceLocation(chunk: rule.script.name, line: Int($0)) }
             outcome.errors.append(RuleFailure(
-                record: entry.record.map(Int.init), message: message, location: location, traceback: entry.traceback))
+                record: entry.record.map(Int.init), message: message, location: location ?? line,
+                traceback: entry.traceback))
         }
         for entry in result.requests {
             do {

@@ -92,15 +92,32 @@ enum RuleLanguage {
     end
 
     local known_fields = { scopes = true, event = true, on = true, scope = true, id = true, records = true,
-      resolve = true, unmapped = true, presets = true }
+      resolve = true, unmapped = true, presets = true, limits = true }
+    -- Limits an integration may set for its hooks (docs/runtime.md); the host applies them.
+    local limit_names = { memory_bytes = true, instructions = true, time_ms = true, json_depth = true,
+      form_pairs = true, body_bytes = true, headers = true, header_bytes = true, requests = true }
 
     local function line_of(fn, fallback)
       if defined_at[fn] then return defined_at[fn] end
       if type(fn) == "function" then
         local info = getinfo(fn, "S")
-        if info.what == "Lua" then return info.linedefined end
+        if info.source:sub(1, 1) == "@" then return info.linedefined end -- a function of the rule file
       end
       return fallback
+    end
+
+    -- The rule line the current record's mapping comes from, for errors raised where no rule code is running
+    -- (in a step this library made, or in this library itself).
+    local current_line
+
+    -- The line of the innermost function of the rule file on the stack, from `level` up.
+    local function rule_line(level)
+      while true do
+        local info = getinfo(level, "Sl")
+        if not info then return nil end
+        if info.source:sub(1, 1) == "@" then return info.currentline end
+        level = level + 1
+      end
     end
 
     local function check_spec(spec)
@@ -137,6 +154,15 @@ enum RuleLanguage {
       if spec.unmapped ~= nil and spec.unmapped ~= "ignore" and spec.unmapped ~= "error" then
         error('rule: unmapped must be "ignore" or "error"', 0)
       end
+      if spec.limits ~= nil and type(spec.limits) ~= "table" then
+        error("rule: limits must be a table such as { body_bytes = 1048576 }", 0)
+      end
+      for name, value in pairs(spec.limits or {}) do
+        if not limit_names[name] then error(("rule: unknown limit %q"):format(tostring(name)), 0) end
+        if math.type(value) ~= "integer" or value <= 0 then
+          error(("rule: limit %s must be a positive integer"):format(name), 0)
+        end
+      end
     end
 
     local function read(extractor, record, hook)
@@ -146,6 +172,7 @@ enum RuleLanguage {
 
     -- Turns one mapping (a scope, an ignore, a table, a function's result) into outcome entries.
     local function emit(spec, target, index, event, record, hook, subscription, out, line)
+      current_line = line or current_line
       local kind = type(target)
       if kind == "string" then
         target = { scope = target }
@@ -176,6 +203,7 @@ enum RuleLanguage {
       end
       local resolver = spec.resolve and type(request.scope) == "string" and spec.resolve[request.scope]
       if resolver then
+        current_line = line_of(resolver, line)
         local resolved = resolver({ scope = request.scope, id = request.id }, subscription)
         if type(resolved) == "table" and resolved.ignore ~= nil then
           out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(resolved.ignore) }
@@ -190,6 +218,7 @@ enum RuleLanguage {
     end
 
     local function one_record(spec, index, record, hook, subscription, out)
+      current_line = nil
       local target, event = spec.scope, nil
       if spec.event ~= nil then
         event = spec.event(record, hook)
@@ -210,9 +239,12 @@ enum RuleLanguage {
       emit(spec, target, index, event, record, hook, subscription, out, nil)
     end
 
+    -- A record's error: its message (a position inside the host's own Lua removed: it means nothing to a rule
+    -- author) and the rule line that led to it, the innermost one on the stack or else the mapping's.
     local function failure(message)
-      return { message = type(message) == "string" and message or ("(error object is a %s value)"):format(type(message)),
-        traceback = traceback(nil, 2) }
+      local text = type(message) == "string" and message or ("(error object is a %s value)"):format(type(message))
+      text = text:gsub("^hookrules%.[%w_.]+:%d+: ", "")
+      return { message = text, traceback = traceback(nil, 2), line = rule_line(3) or current_line }
     end
 
     local function handle(spec, hook, subscription)
@@ -259,8 +291,10 @@ enum RuleLanguage {
       end
       local presets = {}
       for name, kind in pairs(spec.presets or {}) do presets[#presets + 1] = { name = name, type = kind } end
+      local limits = {}
+      for name, value in pairs(spec.limits or {}) do limits[#limits + 1] = { name = name, value = value } end
       return { scopes = spec.scopes, events = events, resolve = resolved, scope = spec.scope,
-        presets = presets, used_presets = used }
+        presets = presets, used_presets = used, limits = limits }
     end
 
 

@@ -9,40 +9,74 @@ enum SandboxSource {
     static let chunkName = "=hookrules.sandbox"
 
     static let text = #"""
-    local host_log, json_decode, json_null, max_subject, max_pattern, lazy_index, lazy_length, lazy_build,
-      host_libraries = ...
+    local host = ...
+    local host_log, json_decode, json_null, fresh_seed = host.log, host.json_decode, host.json_null, host.fresh_seed
+    local lazy_index, lazy_length, lazy_build = host.lazy_index, host.lazy_length, host.lazy_build
+    local bounded, host_libraries = host.bounded, host.libraries
 
     local error, next, type, select, tostring, rawget, rawset = error, next, type, select, tostring, rawget, rawset
     local rawlen, getmetatable, debug_getmetatable = rawlen, getmetatable, debug.getmetatable
     local setmetatable, pcall, table_pack, table_unpack, table_concat =
       setmetatable, pcall, table.pack, table.unpack, table.concat
+    local meter, wrap = bounded.meter, bounded.wrap
 
-    -- A pattern match is one C call that no hook can interrupt, and some patterns backtrack super-linearly:
-    -- bound what they may be given.
-    local function bounded(name, match)
-      return function(subject, pattern, ...)
-        if type(subject) == "string" and #subject > max_subject then
-          error(("string.%s: subject of %d bytes is over the limit of %d bytes"):format(name, #subject, max_subject), 2)
-        end
-        if type(pattern) == "string" and #pattern > max_pattern then
-          error(("string.%s: pattern of %d bytes is over the limit of %d bytes"):format(name, #pattern, max_pattern), 2)
-        end
-        return match(subject, pattern, ...)
+    -- Every library function a rule can call either does work proportional to values that already passed the memory
+    -- cap, or answers to the run's budget as it goes (CLuaShim's BoundedLibrary.c and BoundedPatterns.c): the
+    -- pattern functions are the shim's interruptible matcher, the table loops charge every element, and functions
+    -- that scan a string without allocating are charged its length.
+    local function copy(library, except)
+      local result = {}
+      for name, fn in next, library do
+        if not except[name] then result[name] = fn end
       end
+      return result
     end
 
-    local safe_string = {}
-    for name, fn in next, string do
-      if name ~= "dump" then safe_string[name] = fn end
-    end
-    for _, name in next, { "find", "match", "gmatch", "gsub" } do
-      safe_string[name] = bounded(name, string[name])
-    end
+    local safe_string = copy(string, { dump = true })
+    for name, fn in next, safe_string do safe_string[name] = meter(fn) end
+    for _, name in next, { "find", "match", "gmatch", "gsub" } do safe_string[name] = bounded[name] end
+    safe_string.rep = wrap(string.rep, "rep")
     -- Method calls on strings ("x"):upper() go through the string metatable: point it at the bounded copy and hide
     -- it, so no rule can reach (and poison) the table every later hook's strings use.
     local string_meta = getmetatable("")
     string_meta.__index = safe_string
     string_meta.__metatable = false
+
+    local safe_table = copy(table, {})
+    for _, name in next, { "concat", "insert", "remove", "move", "unpack" } do safe_table[name] = bounded[name] end
+    safe_table.sort = wrap(table.sort, "sort")
+
+    local safe_utf8 = copy(utf8, {})
+    for name, fn in next, safe_utf8 do
+      if type(fn) == "function" then safe_utf8[name] = meter(fn) end
+    end
+
+    -- The generator behind math.random is one per state: each run gets it freshly seeded by the host before its first
+    -- draw, so neither a seed a rule set nor the sequence it drew reaches the next hook.
+    local safe_math = copy(math, {})
+    local math_random, math_randomseed = math.random, math.randomseed
+    function safe_math.random(...)
+      local seed1, seed2 = fresh_seed()
+      if seed1 then math_randomseed(seed1, seed2) end
+      return math_random(...)
+    end
+    function safe_math.randomseed(...)
+      fresh_seed() -- the run's generator is now the rule's to seed
+      return math_randomseed(...)
+    end
+
+    local safe_os = { time = os.time, date = meter(os.date), clock = os.clock, difftime = os.difftime }
+    local safe_base = { rawequal = meter(rawequal), select = meter(select), tonumber = meter(tonumber) }
+
+    -- When a call site does not name the function it calls (pcall(table.insert, ...)), Lua names it in an argument
+    -- error by where it finds it among the loaded libraries: the bounded functions take the place of Lua's own in
+    -- those tables, so the message is the one plain Lua gives. Rules never reach these tables, and host libraries
+    -- loaded before the sandbox keep what they took from them.
+    for name, fn in next, safe_string do string[name] = fn end
+    for name, fn in next, safe_table do table[name] = fn end
+    for name, fn in next, safe_utf8 do utf8[name] = fn end
+    for name, fn in next, safe_base do _G[name] = fn end
+    os.date = safe_os.date
 
     -- A lazily decoded body's objects and arrays start as empty placeholders with this metatable; the first touch
     -- builds one in place and removes the metatable (the host's LazyJSONBodies). Reads, length and pairs go through
@@ -94,15 +128,27 @@ enum SandboxSource {
       host_log(table_concat(parts, "\t"))
     end
 
-    -- Libraries are shared by every run of the state, so rules see them through read-only views.
+    -- Libraries are shared by every run of the state, so rules see them through read-only views: an empty proxy
+    -- per library whose metatable (hidden) reads from a private copy of the library's entries. Nothing a rule can
+    -- reach leads to that copy: reads, pairs and ipairs hand out its values, never the table, and a table inside a
+    -- library gets a view of its own. What a hook sees of a library is therefore fixed when the state is made.
     local read_only = setmetatable({}, { __mode = "k" })
+    local views = {}
     local function view(library, name)
-      local proxy = setmetatable({}, {
-        __index = library,
+      if views[library] then return views[library] end
+      local entries, proxy = {}, {}
+      views[library] = proxy
+      for key, value in next, library do
+        if type(value) == "table" then value = view(value, name .. "." .. tostring(key)) end
+        entries[key] = value
+      end
+      local function iterate(_, key) return next(entries, key) end
+      setmetatable(proxy, {
+        __index = entries,
         __newindex = function(_, key)
           error(("%s is read-only: cannot set %s.%s"):format(name, name, tostring(key)), 2)
         end,
-        __pairs = function() return next, library, nil end,
+        __pairs = function() return iterate, proxy, nil end,
         __metatable = false,
       })
       read_only[proxy] = true
@@ -116,13 +162,13 @@ enum SandboxSource {
 
     local shared = {
       assert = assert, error = error, getmetatable = safe_getmetatable, ipairs = ipairs, next = safe_next,
-      pairs = pairs, pcall = pcall, print = safe_print, rawequal = rawequal, rawget = safe_rawget, rawlen = safe_rawlen,
-      rawset = safe_rawset,
-      select = select, setmetatable = safe_setmetatable, tonumber = tonumber, tostring = tostring, type = type,
+      pairs = pairs, pcall = pcall, print = safe_print, rawequal = safe_base.rawequal, rawget = safe_rawget,
+      rawlen = safe_rawlen, rawset = safe_rawset,
+      select = safe_base.select, setmetatable = safe_setmetatable, tonumber = safe_base.tonumber, tostring = tostring,
+      type = type,
       xpcall = safe_xpcall, _VERSION = _VERSION,
-      string = view(safe_string, "string"), table = view(table, "table"), math = view(math, "math"),
-      utf8 = view(utf8, "utf8"), coroutine = view(coroutine, "coroutine"),
-      os = view({ time = os.time, date = os.date, clock = os.clock, difftime = os.difftime }, "os"),
+      string = view(safe_string, "string"), table = view(safe_table, "table"), math = view(safe_math, "math"),
+      utf8 = view(safe_utf8, "utf8"), coroutine = view(coroutine, "coroutine"), os = view(safe_os, "os"),
       json = view({ decode = json_decode, null = json_null }, "json"),
     }
     for name, library in next, host_libraries do

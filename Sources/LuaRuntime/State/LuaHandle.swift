@@ -13,6 +13,8 @@ struct LuaHandle: ~Copyable {
     /// With line counting on, the shim's counters of each compiled script; empty otherwise.
     private var lineCounters: [LineCounter] = []
     private let countingLines: Bool
+    /// How Lua names the host's own chunks (the sandbox, host libraries) in messages: never a rule's location.
+    private let hostChunkNames: [String]
     private var modules: [ModuleReuse] = []
     /// The environment of the last run, when that run left it as it was made (no global set): the next run can use
     /// it instead of a new one, as there is nothing in it to carry over.
@@ -29,7 +31,9 @@ struct LuaHandle: ~Copyable {
         case reuse(Int32)
     }
 
-    init(limits: LuaLimits, libraries: [LuaLibrary], countingLines: Bool = false) throws(LuaError) {
+    init(
+        limits: LuaLimits, libraries: [LuaLibrary], countingLines: Bool = false, runsSoFar: UInt64 = 0
+    ) throws(LuaError) {
         let memory = UnsafeMutablePointer<MemoryAccount>.allocate(capacity: 1)
         memory.initialize(to: MemoryAccount(limit: limits.memoryBytes))
         // Until a rule runs, Swift is in charge: allocations must not fail (see MemoryAccount).
@@ -38,7 +42,7 @@ struct LuaHandle: ~Copyable {
             memory.deallocate()
             throw LuaError(.memoryLimit, "could not create a Lua state")
         }
-        let context = HostContext(limits: limits, memory: memory)
+        let context = HostContext(limits: limits, memory: memory, runsSoFar: runsSoFar)
         let sandboxRefs: (newEnvironment: Int32, statelessCheck: Int32)
         do {
             sandboxRefs = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
@@ -51,10 +55,13 @@ struct LuaHandle: ~Copyable {
             throw error
         }
         self.state = state
+        memory.pointee.state = state
         self.memory = memory
         self.context = context
         self.limits = limits
         self.countingLines = countingLines
+        hostChunkNames = [LuaScript(name: SandboxSource.chunkName, text: []).displayedName]
+            + libraries.map(\.script.displayedName)
         newEnvironmentRef = sandboxRefs.newEnvironment
         statelessCheckRef = sandboxRefs.statelessCheck
     }
@@ -68,9 +75,8 @@ struct LuaHandle: ~Copyable {
         let librariesRef = try loadLibraries(libraries, into: state)
         let sandbox = LuaScript(name: SandboxSource.chunkName, text: SandboxSource.text)
         try loadTrustedChunk(sandbox, into: state)
-        var argumentCount = pushSandboxArguments(state, context: context, limits: limits)
         lua_rawgeti(state, hr_registry_index(), lua_Integer(librariesRef))
-        argumentCount += 1
+        let argumentCount = pushSandboxArguments(state, context: context)
         let refs = try runTrustedChunk(sandbox, in: state, arguments: argumentCount, results: 3)
         context.lazyBodies.metatableRef = refs[1]
         return (refs[0], refs[2])
@@ -137,22 +143,27 @@ struct LuaHandle: ~Copyable {
         }
     }
 
-    private static func pushSandboxArguments(
-        _ state: OpaquePointer, context: HostContext, limits: LuaLimits
-    ) -> Int32 {
+    /// Pushes the table the sandbox chunk receives: the host functions it hands to rules, the bounded library and
+    /// (under `libraries`) the host libraries' table, which must be on top of the stack; pops that table.
+    private static func pushSandboxArguments(_ state: OpaquePointer, context: HostContext) -> Int32 {
+        lua_createtable(state, 0, 10)
+        hr_insert(state, -2)
+        lua_setfield(state, -2, "libraries")
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
-        lua_pushlightuserdata(state, contextPointer)
-        hr_push_swift_function(state, hostLog, 1)
-        lua_pushlightuserdata(state, contextPointer)
-        hr_push_swift_function(state, hostJSONDecode, 1)
-        lua_pushlightuserdata(state, nil)  // json.null
-        lua_pushinteger(state, lua_Integer(limits.patternSubjectBytes))
-        lua_pushinteger(state, lua_Integer(limits.patternBytes))
-        for function in [hostLazyIndex, hostLazyLength, hostLazyBuild] {
+        let functions: [(String, hr_swift_function)] = [
+            ("log", hostLog), ("json_decode", hostJSONDecode), ("fresh_seed", hostFreshSeed),
+            ("lazy_index", hostLazyIndex), ("lazy_length", hostLazyLength), ("lazy_build", hostLazyBuild),
+        ]
+        for (name, function) in functions {
             lua_pushlightuserdata(state, contextPointer)
             hr_push_swift_function(state, function, 1)
+            lua_setfield(state, -2, name)
         }
-        return 8
+        lua_pushlightuserdata(state, nil)
+        lua_setfield(state, -2, "json_null")
+        hr_push_bounded_library(state)
+        lua_setfield(state, -2, "bounded")
+        return 1
     }
 
     /// Loads each library's script; returns a table of the named ones (name → table) and, under the key 1, a table
@@ -243,9 +254,11 @@ struct LuaHandle: ~Copyable {
         context.lazyBodies.startRun()
         defer { context.lazyBodies.endRun() }
         context.budget.start(instructions: limits.instructions, wallClock: limits.wallClock)
-        hr_set_budget_hook(
-            state, budgetCheck, Unmanaged.passUnretained(context.budget).toOpaque(), ExecutionBudget.checkInterval)
-        defer { hr_clear_budget_hook(state) }
+        installBudgetHook()
+        defer {
+            hr_clear_budget_hook(state)
+            context.budget.finish()
+        }
 
         // A fresh environment, installed as the chunk's _ENV (its first upvalue), so nothing carries over.
         if let untouchedEnvironmentRef {
@@ -274,7 +287,8 @@ struct LuaHandle: ~Copyable {
         if let function {
             try pushFunction(named: function, from: scripts[index])
             let writer = LuaInputWriter(
-                state: state, memory: memory, jsonDepth: limits.jsonDepth, lazyBodies: context.lazyBodies)
+                state: state, memory: memory, jsonDepth: limits.jsonDepth, formPairs: limits.formPairs,
+                lazyBodies: context.lazyBodies)
             for (position, argument) in arguments.enumerated() {
                 try writer.push(argument, name: "argument \(position + 1)")
             }
@@ -300,6 +314,15 @@ struct LuaHandle: ~Copyable {
         keepEnvironmentIfUntouched(ofScriptAt: index)
         return (nil, LuaRun(values: values, log: context.log.take(), instructions: context.budget.instructionsUsed))
     }
+
+    private func installBudgetHook() {
+        hr_set_budget_hook(
+            state, budgetCheck, budgetPoll, Unmanaged.passUnretained(context.budget).toOpaque(),
+            ExecutionBudget.checkInterval)
+    }
+
+    /// Whether the run count of the state's placeholders reached its end: the state must be replaced.
+    var isRunCountExhausted: Bool { context.lazyBodies.isExhausted }
 
     /// Keeps the run's environment for the next run when it still holds nothing but `_G` (itself); drops it otherwise.
     private mutating func keepEnvironmentIfUntouched(ofScriptAt index: Int) {
@@ -333,10 +356,7 @@ struct LuaHandle: ~Copyable {
         let module = lua_absindex(state, moduleIndex), chunk = lua_absindex(state, chunkIndex)
         guard lua_type(state, module) == LUA_TTABLE, lua_checkstack(state, 5) != 0 else { return .rerun }
         hr_clear_budget_hook(state)
-        defer {
-            hr_set_budget_hook(
-                state, budgetCheck, Unmanaged.passUnretained(context.budget).toOpaque(), ExecutionBudget.checkInterval)
-        }
+        defer { installBudgetHook() }
         lua_rawgeti(state, hr_registry_index(), lua_Integer(statelessCheckRef))
         lua_pushvalue(state, module)
         lua_pushvalue(state, chunk)
@@ -359,7 +379,8 @@ struct LuaHandle: ~Copyable {
         context.lazyBodies.startRun()
         defer { context.lazyBodies.endRun() }
         try LuaInputWriter(
-                state: state, memory: memory, jsonDepth: limits.jsonDepth, lazyBodies: context.lazyBodies).push(input, name: "input")
+                state: state, memory: memory, jsonDepth: limits.jsonDepth, formPairs: limits.formPairs,
+                lazyBodies: context.lazyBodies).push(input, name: "input")
     }
 
     /// Replaces the module table on top of the stack with module[name], which must be a function.
@@ -384,7 +405,7 @@ struct LuaHandle: ~Copyable {
         memory.pointee.hostIsBuilding = false
         let status = hr_pcall_traceback(state, arguments, results)
         memory.pointee.hostIsBuilding = true
-        let limit = context.budget.tripped ?? (memory.pointee.exceeded ? .memory : nil)
+        let limit = context.budget.limitReached
         guard status != LUA_OK || limit != nil else { return }
 
         var location: LuaSourceLocation?
@@ -395,24 +416,43 @@ struct LuaHandle: ~Copyable {
             traceback = lua_type(state, -1) == LUA_TSTRING ? errorText(at: -1) : nil
             hr_pop(state, 1)
             (location, text) = LuaSourceLocation.split(errorText(at: -1), knownScripts: scripts)
+            if location == nil {
+                // A message positioned in the host's own Lua (the sandbox, the rule API) is the rule's doing at the
+                // rule's line, found below; the internal position means nothing to a rule author.
+                text = LuaSourceLocation.split(text, knownChunks: hostChunkNames).1
+            }
         }
+        // Where the rule's own code was when the run first failed: for a limit, where it tripped (the message may
+        // come from a later instruction, after a pcall); for an error raised in a library or the rule API, the
+        // innermost line of the rule that led there.
+        let fault = faultLocation(in: scripts)
+        if limit != nil || location == nil { location = fault ?? location }
         let log = context.log.take()
         switch limit {
         case .instructions:
-            throw LuaError(.instructionLimit, "instruction limit exceeded (\(limits.instructions) instructions)",
+            throw LuaError(.instructionLimit, ExecutionBudget.message(for: .instructions, limits: limits),
                 location: location, traceback: traceback, log: log)
         case .time:
-            throw LuaError(.timeLimit, "time limit exceeded (\(limits.wallClock))",
+            throw LuaError(.timeLimit, ExecutionBudget.message(for: .time, limits: limits),
                 location: location, traceback: traceback, log: log)
         case .memory:
-            throw LuaError(.memoryLimit, "memory limit exceeded (\(limits.memoryBytes) bytes)",
+            throw LuaError(.memoryLimit, ExecutionBudget.message(for: .memory, limits: limits),
                 location: location, traceback: traceback, log: log)
         case nil where status == LUA_ERRMEM:
-            throw LuaError(.memoryLimit, "memory limit exceeded (\(limits.memoryBytes) bytes)",
+            throw LuaError(.memoryLimit, ExecutionBudget.message(for: .memory, limits: limits),
                 location: location, traceback: traceback, log: log)
         case nil:
             throw LuaError(.runtime, text, location: location, traceback: traceback, log: log)
         }
+    }
+
+    /// The rule line the shim recorded for the run's first fault, when it is in one of `scripts`.
+    private func faultLocation(in scripts: [LuaScript]) -> LuaSourceLocation? {
+        let line = Int(hr_fault_line(state))
+        guard line > 0, let source = hr_fault_source(state) else { return nil }
+        let name = String(cString: source)
+        guard let script = scripts.first(where: { $0.name == name }) else { return nil }
+        return LuaSourceLocation(chunk: script.name, line: line)
     }
 
     private func errorText(at index: Int32) -> String {
