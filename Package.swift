@@ -41,10 +41,16 @@ let package = Package(
         // What Swift cannot import (function-like macros, LUA_REGISTRYINDEX) or must not do (raise a Lua error:
         // a longjmp must never cross a Swift frame). Prefixed `hr_`, no decisions of its own.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
-        // The only module that touches the Lua C API.
-        .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim"]),
-        // The domain (Hook, Scope, TransferRequest, Subscription) and the rule engine.
-        .target(name: "HookRules", dependencies: ["LuaRuntime", "Yams"]),
+        // The only module that touches the Lua C API. Its sandbox is Lua (Sandbox.lua), embedded at build time.
+        .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim"], plugins: ["EmbedLuaSources"]),
+        // The domain (Hook, Scope, TransferRequest, Subscription) and the rule engine. The rule API is Lua
+        // (RuleLanguage.lua), embedded at build time.
+        .target(name: "HookRules", dependencies: ["LuaRuntime", "Yams"], plugins: ["EmbedLuaSources"]),
+        // The host's Lua lives in .lua files (linted, read by Lua tooling) and is compiled into the binary as Swift
+        // string literals, so `hookrules` needs no resource beside it: the plugin runs the embedder on a target's
+        // .lua files.
+        .plugin(name: "EmbedLuaSources", capability: .buildTool(), dependencies: ["LuaSourceEmbedder"]),
+        .executableTarget(name: "LuaSourceEmbedder"),
         .executableTarget(
             name: "HookRulesCLI",
             dependencies: [

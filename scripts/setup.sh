@@ -2,11 +2,12 @@
 # Installs what HookRules needs on Debian 12 when it is missing: pkg-config and Lua 5.4's headers and library to
 # build (the CLua system library), SQLite's headers and library for the queue (GRDB builds against the system's
 # SQLite), lua5.4 + lua-cjson for the JSON benchmark's reference (bench/reference/decode.lua), and the PostgreSQL
-# server the PostgreSQL queue's tests run on (scripts/postgres-test-cluster.sh starts a throwaway one). Idempotent: when everything is there it only checks, and never runs apt-get.
+# server the PostgreSQL queue's tests run on (scripts/postgres-test-cluster.sh starts a throwaway one), and lua-check
+# (luacheck) for the host's own Lua files. Idempotent: when everything is there it only checks, and never runs apt-get.
 # Needs root or sudo only when something has to be installed. Prints one summary line on stdout.
 set -euo pipefail
 
-packages=(pkg-config liblua5.4-dev libsqlite3-dev lua5.4 lua-cjson postgresql)
+packages=(pkg-config liblua5.4-dev libsqlite3-dev lua5.4 lua-cjson postgresql lua-check)
 
 installed() {
     [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]

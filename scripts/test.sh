@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing (scripts/setup.sh), builds every product (`swift build`, so the
+# Runs every test: installs what is missing (scripts/setup.sh), lints the host's own Lua (the sandbox and the rule API,
+# embedded in the binary at build time) with luacheck (.luacheckrc), builds every product (`swift build`, so the
 # executables and the benchmark must compile too), checks the project's own rules and runs their fixtures with the
 # built CLI (`hookrules check rules/`, `hookrules test rules/`), then `swift test` with a throwaway PostgreSQL server
 # for the queue's PostgreSQL cases (scripts/postgres-test-cluster.sh; stopped and removed on exit); extra arguments
@@ -7,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+luacheck --quiet --no-color Sources/LuaRuntime/Sandbox/Sandbox.lua Sources/HookRules/Rules/RuleLanguage.lua
 swift build
 .build/debug/hookrules check rules/
 .build/debug/hookrules test rules/

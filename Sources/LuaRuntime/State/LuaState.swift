@@ -123,7 +123,7 @@ public struct LuaState: ~Copyable {
 
     /// Builds `input` inside the state (decoding JSON or form bodies) and drops it, without running any rule: checks
     /// that a body decodes under this state's limits, and measures decoding on its own.
-    public mutating func materialize(_ input: LuaInput) throws(LuaError) {
+    package mutating func materialize(_ input: LuaInput) throws(LuaError) {
         try replaceIfNeeded()
         try handle.materialize(input)
     }
@@ -134,11 +134,11 @@ public struct LuaState: ~Copyable {
     }
 
     /// Bytes the state holds now (libraries, compiled scripts and live data).
-    public var memoryInUse: Int { handle.memoryInUse }
+    package var memoryInUse: Int { handle.memoryInUse }
 
     /// The lines the loaded scripts ran since the state was made or this was last called, and resets them. Empty
     /// unless the state was made with `countingLines`.
-    public mutating func takeLineHits() -> LineHits {
+    package mutating func takeLineHits() -> LineHits {
         var hits = replacedHandlesHits
         replacedHandlesHits = LineHits()
         handle.takeLineHits(into: &hits)
@@ -149,7 +149,7 @@ public struct LuaState: ~Copyable {
     /// Read from the compiled chunk's bytecode, nested functions included, whether or not they ever ran; every line
     /// a run can report is among them. Comments, blank lines, and lines whose only instructions never execute (a
     /// function's `end` right after a `return`, the closing `}` of `return rule { ... }`) are not.
-    public func executableLines(of script: LuaScriptID) throws(LuaError) -> [Int] {
+    package func executableLines(of script: LuaScriptID) throws(LuaError) -> [Int] {
         try ExecutableLines.read(fromDump: handle.dump(scriptAt: script.index)).sorted()
     }
 
