@@ -53,13 +53,20 @@ let package = Package(
         // What Swift cannot import (function-like macros, LUA_REGISTRYINDEX) or must not do (raise a Lua error:
         // a longjmp must never cross a Swift frame). Prefixed `hr_`, no decisions of its own.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
-        // The only module that touches the Lua C API: sandbox, limits, body decoding, values, the state pool.
-        .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim"]),
+        // The only module that touches the Lua C API: sandbox, limits, body decoding, values, the state pool. Its
+        // sandbox is Lua (Sandbox.lua), embedded at build time.
+        .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim"], plugins: ["EmbedLuaSources"]),
+        // The host's Lua lives in .lua files (linted, read by Lua tooling) and is compiled into the binary as Swift
+        // string literals, so `hookrules` needs no resource beside it: the plugin runs the embedder on a target's
+        // .lua files.
+        .plugin(name: "EmbedLuaSources", capability: .buildTool(), dependencies: ["LuaSourceEmbedder"]),
+        .executableTarget(name: "LuaSourceEmbedder"),
         // The domain every other module speaks: Hook, Scope, TransferRequest, Subscription, outcomes. Standard
         // library and Foundation only, so queue, workers and bulk build without Lua.
         .target(name: "HookModel"),
-        // The rule engine: rule files compiled and checked (RuleBook), hooks run through them (RuleEngine).
-        .target(name: "HookRules", dependencies: ["HookModel", "LuaRuntime"]),
+        // The rule engine: rule files compiled and checked (RuleBook), hooks run through them (RuleEngine). The rule
+        // API is Lua (RuleLanguage.lua), embedded at build time.
+        .target(name: "HookRules", dependencies: ["HookModel", "LuaRuntime"], plugins: ["EmbedLuaSources"]),
         // Configuration read from YAML: the subscriptions file, and a rules folder loaded with its subscriptions.
         .target(name: "HookRulesConfig", dependencies: ["HookModel", "HookRules", "LuaRuntime", "Yams"]),
         // Captured hooks on disk (a body with its headers, or a capture envelope), for replay, fixtures and intake.

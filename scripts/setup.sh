@@ -2,7 +2,9 @@
 # Installs what HookRules needs on Debian 12 when it is missing: pkg-config and Lua 5.4's headers and library to
 # build (the CLua system library), SQLite's headers and library for the queue (GRDB builds against the system's
 # SQLite), lua5.4 + lua-cjson for the JSON benchmark's reference (bench/reference/decode.lua), lua-check
-# (luacheck) to lint the rule files (rules/.luacheckrc), and the PostgreSQL server the PostgreSQL queue's tests run on (scripts/postgres-test-cluster.sh starts a throwaway one). Idempotent: when everything is there it only checks, and never runs apt-get.
+# (luacheck) to lint the rule files (rules/.luacheckrc) and the host's own Lua (.luacheckrc), and the PostgreSQL
+# server the PostgreSQL queue's tests run on (scripts/postgres-test-cluster.sh starts a throwaway one). Idempotent:
+# when everything is there it only checks, and never runs apt-get.
 # Needs root or sudo only when something has to be installed. Prints one summary line on stdout.
 set -euo pipefail
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (scripts/setup.sh), lints the rule files with luacheck (their globals
-# are the rule API's, rules/.luacheckrc, so a misspelt global fails here), builds every product (`swift build`, so the
+# are the rule API's, rules/.luacheckrc, so a misspelt global fails here) and the host's own Lua (the sandbox and the
+# rule API, embedded in the binary at build time; .luacheckrc), builds every product (`swift build`, so the
 # executables and the benchmark must compile too), checks the project's own rules and runs their fixtures with the
 # built CLI (`hookrules check rules/`, `hookrules test rules/`), writes the package's module graph for the
 # architecture tests, then `swift test` with a throwaway PostgreSQL server
@@ -10,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 luacheck --no-color --config rules/.luacheckrc rules/*.lua
+luacheck --quiet --no-color Sources/LuaRuntime/Sandbox/Sandbox.lua Sources/HookRules/Rules/RuleLanguage.lua
 swift build
 # The module graph the architecture tests check against docs/architecture.md (SwiftPM cannot be asked while
 # `swift test` holds the build folder).

@@ -34,11 +34,21 @@ typedef struct hr_line_counter {
 // Per-state hook data, reached through the extra space (which coroutines copy from the main thread).
 typedef struct hr_hook_slot {
     hr_budget_check check;
+    hr_budget_check poll;
     void *context;
+    lua_State *main_thread;
     int line_mask;  // LUA_MASKLINE once a chunk is registered for counting, else 0
     hr_line_counter *counters;
     int counter_count;
+    size_t work;  // units charged since the last poll
+    int every;    // instructions between two checks in this run (shrunk by hr_budget_tighten)
+    const char *stop;  // the message the run was stopped with, once it was
+    const char *fault_source;
+    int fault_line;
 } hr_hook_slot;
+
+// Work charged between two polls of the budget: about a millisecond of scanning or matching.
+#define HR_WORK_QUANTUM ((size_t)1 << 20)
 
 static hr_hook_slot *hr_slot(lua_State *L) {
     hr_hook_slot **place = (hr_hook_slot **)lua_getextraspace(L);
@@ -62,6 +72,47 @@ static void hr_count_line(lua_State *L, hr_hook_slot *slot, lua_Debug *ar) {
     }
 }
 
+// Finds the innermost frame of a rule script (a chunk loaded as "@name") on the stack of L; false if none.
+static int hr_find_rule_frame(lua_State *L, hr_hook_slot *slot) {
+    lua_Debug ar;
+    for (int level = 0; level < 200 && lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar)) break;
+        if (ar.source != NULL && ar.source[0] == '@' && ar.currentline > 0) {
+            slot->fault_source = ar.source + 1;
+            slot->fault_line = ar.currentline;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+// Records where in the rule's own code the run's first fault happened (see hr_fault_source). A coroutine's stack
+// may hold only library code; the thread that ran the rule is searched then.
+static void hr_note_fault_in(lua_State *L, hr_hook_slot *slot) {
+    if (slot->fault_line > 0) return;
+    if (!hr_find_rule_frame(L, slot) && slot->main_thread != NULL && slot->main_thread != L) {
+        hr_find_rule_frame(slot->main_thread, slot);
+    }
+}
+
+static void hr_state_hook(lua_State *L, lua_Debug *ar);
+
+// Stops the run: from now on the hook fires on every instruction of L and of the thread that runs the rule (a stop
+// raised in a coroutine returns to it through resume), library functions raise as soon as they charge anything, and
+// `message` is raised now, positioned at `level`.
+static int hr_raise_stop(lua_State *L, hr_hook_slot *slot, const char *message, int level) {
+    slot->stop = message;
+    lua_sethook(L, hr_state_hook, LUA_MASKCOUNT | slot->line_mask, 1);
+    if (slot->main_thread != NULL && slot->main_thread != L) {
+        lua_sethook(slot->main_thread, hr_state_hook, LUA_MASKCOUNT | slot->line_mask, 1);
+    }
+    hr_note_fault_in(L, slot);
+    luaL_where(L, level);
+    lua_pushstring(L, message);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
 static void hr_state_hook(lua_State *L, lua_Debug *ar) {
     hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
     if (slot == NULL) return;
@@ -70,30 +121,69 @@ static void hr_state_hook(lua_State *L, lua_Debug *ar) {
         return;
     }
     if (slot->check == NULL) return;
-    const char *message = slot->check(slot->context);
-    if (message != NULL) {
-        lua_sethook(L, hr_state_hook, LUA_MASKCOUNT | slot->line_mask, 1);
-        luaL_where(L, 0);  // inside a hook, level 0 is the Lua function that was running
-        lua_pushstring(L, message);
-        lua_concat(L, 2);
-        lua_error(L);
-    }
+    int count = lua_gethookcount(L);
+    const char *message = slot->check(slot->context, count);
+    // Inside a hook, level 0 is the Lua function that was running.
+    if (message != NULL) hr_raise_stop(L, slot, message, 0);
+    if (count != slot->every) lua_sethook(L, hr_state_hook, LUA_MASKCOUNT | slot->line_mask, slot->every);
 }
 
-void hr_set_budget_hook(lua_State *L, hr_budget_check check, void *context, int every) {
+void hr_set_budget_hook(lua_State *L, hr_budget_check check, hr_budget_check poll, void *context, int every) {
     hr_hook_slot *slot = hr_slot(L);
     slot->check = check;
+    slot->poll = poll;
     slot->context = context;
+    slot->main_thread = L;
+    slot->work = 0;
+    slot->fault_source = NULL;
+    slot->fault_line = 0;
+    slot->every = every;
+    slot->stop = NULL;
     lua_sethook(L, hr_state_hook, LUA_MASKCOUNT | slot->line_mask, every);
+}
+
+void hr_budget_tighten(lua_State *L, int every) {
+    hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
+    if (slot == NULL || slot->check == NULL || every >= slot->every) return;
+    slot->every = every < 1 ? 1 : every;
+    lua_sethook(L, hr_state_hook, LUA_MASKCOUNT | slot->line_mask, 1);
+}
+
+void hr_note_fault(lua_State *L) {
+    hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
+    if (slot != NULL && slot->check != NULL) hr_note_fault_in(L, slot);
 }
 
 void hr_clear_budget_hook(lua_State *L) {
     hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
     if (slot != NULL) {
         slot->check = NULL;
+        slot->poll = NULL;
         slot->context = NULL;
     }
     lua_sethook(L, NULL, 0, 0);
+}
+
+void hr_budget_charge(lua_State *L, size_t units) {
+    hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
+    if (slot == NULL || slot->poll == NULL) return;
+    if (slot->stop != NULL) hr_raise_stop(L, slot, slot->stop, 1);
+    slot->work += units;
+    if (slot->work < HR_WORK_QUANTUM) return;
+    slot->work = 0;
+    const char *message = slot->poll(slot->context, 0);
+    // Level 1: the Lua code that called the library function that is charging.
+    if (message != NULL) hr_raise_stop(L, slot, message, 1);
+}
+
+const char *hr_fault_source(lua_State *L) {
+    hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
+    return slot == NULL ? NULL : slot->fault_source;
+}
+
+int hr_fault_line(lua_State *L) {
+    hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
+    return slot == NULL ? 0 : slot->fault_line;
 }
 
 uint64_t *hr_count_lines_of(lua_State *L, const char *chunk_name, int line_count) {
@@ -116,6 +206,8 @@ uint64_t *hr_count_lines_of(lua_State *L, const char *chunk_name, int line_count
 }
 
 static int hr_traceback_handler(lua_State *L) {
+    hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
+    if (slot != NULL && slot->check != NULL) hr_note_fault_in(L, slot);  // only while a rule runs
     luaL_traceback(L, L, NULL, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, hr_traceback_key);
     return 1;  // the original error value, unchanged

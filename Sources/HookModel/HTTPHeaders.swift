@@ -25,24 +25,31 @@ public struct HTTPHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, S
 
     /// Lower-cased names → values, the form rules see.
     public var normalized: [String: String] {
-        var result: [String: String] = [:]
-        result.reserveCapacity(fields.count)
+        // Values gathered first and joined once: joining as they come copies a much-repeated header's text again
+        // for every repeat.
+        var values: [String: [String]] = [:]
+        values.reserveCapacity(fields.count)
         for (name, value) in fields {
-            let key = name.lowercasedHeaderName
-            result[key] = result[key].map { "\($0), \(value)" } ?? value
+            values[name.lowercasedHeaderName, default: []].append(value)
         }
-        return result
+        return values.mapValues { $0.count == 1 ? $0[0] : $0.joined(separator: ", ") }
     }
 
     /// `normalized` as pairs in arrival order when no name repeats (the usual case), without building a dictionary.
+    /// Linear in the number of fields: a few are compared pairwise, more are told apart by a set of names.
     public var normalizedFields: [(name: String, value: String)] {
         var lowered: [(name: String, value: String)] = []
         lowered.reserveCapacity(fields.count)
+        var seen: Set<String> = []
+        let pairwise = fields.count <= 16
         for field in fields {
             let name = field.name.lowercasedHeaderName
             // Names of other lengths cannot be equal: most pairs are told apart without comparing their bytes.
             let count = name.utf8.count
-            if lowered.contains(where: { $0.name.utf8.count == count && $0.name == name }) {
+            let repeated = pairwise
+                ? lowered.contains(where: { $0.name.utf8.count == count && $0.name == name })
+                : !seen.insert(name).inserted
+            if repeated {
                 return normalized.map { (name: $0.key, value: $0.value) }
             }
             lowered.append((name: name, value: field.value))

@@ -25,9 +25,9 @@ public struct HookOutcome: Sendable {
 /// A request and the place in the rule file that made it (for traces).
 public struct MadeRequest: Sendable, Hashable {
     public var request: TransferRequest
-    public var location: SourceLocation
+    public var location: RuleLocation
 
-    public init(_ request: TransferRequest, at location: SourceLocation) {
+    public init(_ request: TransferRequest, at location: RuleLocation) {
         self.request = request
         self.location = location
     }

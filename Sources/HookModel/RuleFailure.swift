@@ -3,10 +3,10 @@ public struct RuleFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// 1-based record position, or nil when the whole hook failed.
     public var record: Int?
     public var message: String
-    public var location: SourceLocation?
+    public var location: RuleLocation?
     public var traceback: String?
 
-    public init(record: Int? = nil, message: String, location: SourceLocation? = nil, traceback: String? = nil) {
+    public init(record: Int? = nil, message: String, location: RuleLocation? = nil, traceback: String? = nil) {
         self.record = record
         self.message = message
         self.location = location

@@ -49,20 +49,55 @@ void hr_push_swift_function(lua_State *L, hr_swift_function fn, int nup);
 
 // MARK: - Instruction budget and deadline
 
-/// Asked by the count hook whether the running chunk must stop. Returns NULL to continue, or a message; once it
-/// has returned a message it must keep doing so until the hook is removed.
-typedef const char *(*hr_budget_check)(void *context);
+/// Asked by the count hook whether the running chunk must stop, told how many VM instructions ran since the last
+/// question (0 when asked between instructions). Returns NULL to continue, or a message; once it has returned a
+/// message it must keep doing so until the hook is removed.
+typedef const char *(*hr_budget_check)(void *context, int instructions);
 
-/// Installs a count hook that calls `check(context)` every `every` VM instructions. When `check` answers with a
+/// Installs a count hook that calls `check(context, every)` every `every` VM instructions. When `check` answers with a
 /// message, the hook re-arms itself to fire on every instruction and raises the message, so a `pcall` in the rule
 /// cannot swallow the stop: the next instruction after the `pcall` raises again. Coroutines created afterwards
 /// inherit the hook and share the check through the state's extra space.
 ///
+/// `poll(context, 0)` is asked the same question by library functions that work between two instructions (see
+/// `hr_budget_charge`). Installing the hook also forgets the previous run's fault location, charged work and
+/// tightened interval.
+///
 /// The same hook also counts lines when a chunk was registered with `hr_count_lines_of` (line coverage): Lua has one
 /// hook per state, so one C function serves both events. A state without registered chunks keeps the count mask
 /// alone, and so pays nothing for coverage.
-void hr_set_budget_hook(lua_State *L, hr_budget_check check, void *context, int every);
+void hr_set_budget_hook(lua_State *L, hr_budget_check check, hr_budget_check poll, void *context, int every);
 void hr_clear_budget_hook(lua_State *L);
+
+/// Charges `units` of work done by a library function between two instructions (one unit is about one byte
+/// scanned; a pattern-matching step or a table element costs more). Every 2^20 units the budget's `poll` is asked
+/// whether the run may go on; when it answers with a message, that message is raised as the count hook would.
+/// Does nothing while no budget hook is installed.
+void hr_budget_charge(lua_State *L, size_t units);
+
+/// Asks the count hook to fire at the next instruction and every `every` instructions from then on (when that is
+/// fewer than now), for the rest of the run. The host calls it when the run allocates a big string or table: one VM
+/// instruction on big operands (comparing two long strings) can take milliseconds, so the interval between two
+/// checks of the deadline shrinks with the size of what the run handles. Safe to call from the allocator.
+void hr_budget_tighten(lua_State *L, int every);
+
+/// Records where the rule's own code is now as the run's fault (see `hr_fault_source`), when a rule is running and
+/// none is recorded yet. The host calls it from the allocator when it refuses memory: such errors reach no message
+/// handler and may be caught by the rule, so nothing else would record where they happened.
+void hr_note_fault(lua_State *L);
+
+/// Where the run's first fault happened in a rule's own code: the innermost frame of a chunk loaded as "@name" (a
+/// rule script) when the budget first stopped the run or when the error that ended it was raised. NULL (and line 0)
+/// when there was no such frame. The name is Lua's string for the chunk, valid as long as the state.
+const char *hr_fault_source(lua_State *L);
+int hr_fault_line(lua_State *L);
+
+// MARK: - Bounded library
+
+/// Pushes a table of library functions that answer to the budget (BoundedLibrary.c, BoundedPatterns.c): `find`,
+/// `match`, `gmatch`, `gsub`, `concat`, `insert`, `remove`, `move`, `unpack`, and the wrappers `meter(f)` and
+/// `wrap(f, "sort" | "rep")` for Lua's own C functions.
+void hr_push_bounded_library(lua_State *L);
 
 // MARK: - Line counts (coverage)
 

@@ -61,7 +61,7 @@ extension LuaValue {
     }
 }
 
-extension SourceLocation {
+extension RuleLocation {
     init(_ location: LuaSourceLocation) {
         self.init(file: location.chunk, line: location.line)
     }

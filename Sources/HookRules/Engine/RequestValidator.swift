@@ -19,8 +19,11 @@ struct RequestValidator {
         }
         for entry in result.errors {
             let (location, message) = split(entry.message ?? "error")
+            // Where the rule raised it, else the rule line the rule API says led to it (a step it made, a mapping).
+            let line = entry.line.map { RuleLocation(file: rule.script.name, line: Int($0)) }
             outcome.errors.append(RuleFailure(
-                record: entry.record.map(Int.init), message: message, location: location, traceback: entry.traceback))
+                record: entry.record.map(Int.init), message: message, location: location ?? line,
+                traceback: entry.traceback))
         }
         for entry in result.requests {
             do {
@@ -43,7 +46,7 @@ struct RequestValidator {
     private func request(from entry: RuleResult.Request) throws(RuleFailure) -> Decision {
         let record = Int(entry.record ?? 1)
         let line = entry.line.map(Int.init) ?? entry.event.flatMap { rule.mappingLines[$0] } ?? rule.line
-        let location = SourceLocation(file: rule.script.name, line: line)
+        let location = RuleLocation(file: rule.script.name, line: line)
         func failure(_ message: String) -> RuleFailure {
             RuleFailure(record: record, message: message, location: location)
         }
@@ -105,12 +108,12 @@ struct RequestValidator {
         }
     }
 
-    private func split(_ message: String) -> (SourceLocation?, String) {
+    private func split(_ message: String) -> (RuleLocation?, String) {
         let prefix = rule.script.name + ":"
         guard message.hasPrefix(prefix) else { return (nil, message) }
         let rest = message.dropFirst(prefix.count)
         let digits = rest.prefix { $0.isNumber }
         guard let line = Int(digits), rest.dropFirst(digits.count).hasPrefix(": ") else { return (nil, message) }
-        return (SourceLocation(file: rule.script.name, line: line), String(rest.dropFirst(digits.count + 2)))
+        return (RuleLocation(file: rule.script.name, line: line), String(rest.dropFirst(digits.count + 2)))
     }
 }

@@ -76,25 +76,43 @@ public final class RuleEngine: Sendable {
                 message: "no rule for integration \"\(subscription.integration)\" in \(rules.book.folder)"))
             return outcome
         }
+        // Host limits come first, in linear time: nothing of a hook beyond them is decoded or handed to Lua.
+        let ruleLine = RuleLocation(file: rule.script.name, line: rule.line)
+        if let violation = rule.hookLimits.violation(of: hook) {
+            outcome.errors.append(RuleFailure(message: violation, location: ruleLine))
+            return outcome
+        }
         let arguments = [HookInput.hook(hook, for: subscription), HookInput.subscription(subscription)]
+        let maxRequests = rule.hookLimits.requests
         let result = await pool.withState { state in
             defer { collectLineHits(from: &state) }
             return Result { () throws(LuaError) in
                 guard let script = state.script(named: rule.script.name) else {
                     throw LuaError(.contract, "\(rule.script.name) is not loaded")
                 }
-                return try state.call(script, function: "handle", arguments: arguments, reading: RuleResult.init(reading:))
+                return try state.call(
+                    script, function: "handle", arguments: arguments,
+                    reading: { RuleResult(reading: $0, maxRequests: maxRequests) })
             }
         }
         switch result {
         case .success(let typed):
             // The generic reading when the typed reader declined: same fields, same decisions.
             let read = typed.read ?? RuleResult(typed.run.values.first ?? .nil)
+            if let count = read.tooManyRequests ?? (read.requests.count > maxRequests ? read.requests.count : nil) {
+                outcome.errors.append(RuleFailure(message: rule.hookLimits.tooManyRequests(count), location: ruleLine))
+                outcome.log = typed.run.log
+                return outcome
+            }
             let validator = RequestValidator(rule: rule, subscription: subscription, hook: hook)
             return validator.outcome(from: read, log: typed.run.log, generation: rules.generation)
         case .failure(let error):
+            // A rule that failed or hit a limit outside its own functions (in the rule API) is placed at its `rule {`
+            // call; a body that does not decode is the hook's fault, not a line's.
+            let ruleFault = error.kind == .runtime || error.isLimit
             outcome.errors.append(RuleFailure(
-                message: error.message, location: error.location.map(SourceLocation.init), traceback: error.traceback))
+                message: error.message, location: error.location.map(RuleLocation.init) ?? (ruleFault ? ruleLine : nil),
+                traceback: error.traceback))
             outcome.log = error.log
             return outcome
         }

@@ -13,13 +13,22 @@ extension RuleResult {
     /// decide: an accepted entry holds at most 13 values, so 50,000 entries stay well below it.
     static let maxTypedEntries = 50_000
 
+    /// - Parameter maxRequests: a `requests` list longer than this is not read: the result then only says how long
+    ///   it was (``tooManyRequests``).
     init?(reading results: LuaResults) {
+        self.init(reading: results, maxRequests: .max)
+    }
+
+    init?(reading results: LuaResults, maxRequests: Int) {
         guard results.count == 1, var fields = results.fields(ofResult: 1) else { return nil }
         var entries = 0
         while fields.next() {
             guard var list = fields.valueFields() else { return nil }
             let complete: Bool
-            if fields.key(is: "requests") {
+            if fields.key(is: "requests"), list.length > maxRequests {
+                self = RuleResult(tooManyRequests: list.length)
+                return
+            } else if fields.key(is: "requests") {
                 complete = Self.read(&list, into: &requests, entries: &entries, Request.init(reading:))
             } else if fields.key(is: "ignored") {
                 complete = Self.read(&list, into: &ignored, entries: &entries, Ignored.init(reading:))
@@ -135,6 +144,8 @@ extension RuleResult.Failure: ScalarFields {
             traceback = value.stringValue
         } else if field.key(is: "record") {
             record = value.integerValue
+        } else if field.key(is: "line") {
+            line = value.integerValue
         } else {
             return false
         }

@@ -15,6 +15,8 @@ struct RuleResult: Sendable, Equatable {
         var record: Int64?
         var message: String?
         var traceback: String?
+        /// The rule line that led to the error, when its message carries none.
+        var line: Int64?
     }
 
     /// A `parent` or `origin` that is there (not nil): its `kind` when that is a string, and its `id`.
@@ -38,6 +40,8 @@ struct RuleResult: Sendable, Equatable {
     var ignored: [Ignored] = []
     var errors: [Failure] = []
     var requests: [Request] = []
+    /// How many requests the rule returned when that is over the integration's limit (then none are read).
+    var tooManyRequests: Int?
 }
 
 extension RuleResult {
@@ -52,7 +56,7 @@ extension RuleResult {
         errors = (result["errors"]?.arrayValue ?? []).map { entry in
             Failure(
                 record: entry["record"]?.integerValue, message: entry["message"]?.stringValue,
-                traceback: entry["traceback"]?.stringValue)
+                traceback: entry["traceback"]?.stringValue, line: entry["line"]?.integerValue)
         }
         requests = (result["requests"]?.arrayValue ?? []).map { entry in
             Request(

@@ -66,7 +66,7 @@ public struct RuleBook: Sendable {
                     integration: integration, script: script, limits: limitsByIntegration[integration] ?? limits,
                     description: description)
             } catch let error as LuaError {
-                let location = SourceLocation(error.location ?? LuaSourceLocation(chunk: script.name, line: script.ruleCallLine))
+                let location = RuleLocation(error.location ?? LuaSourceLocation(chunk: script.name, line: script.ruleCallLine))
                 problems.append(RuleFailure(message: error.message, location: location))
             } catch let error as RuleFailure {
                 problems.append(error)

@@ -8,7 +8,7 @@ enum RuleDescription {
         integration: String, script: LuaScript, limits: LuaLimits, description: LuaValue
     ) throws(RuleFailure) -> RuleFile {
         let line = script.ruleCallLine
-        let location = SourceLocation(file: script.name, line: line)
+        let location = RuleLocation(file: script.name, line: line)
         func failure(_ message: String) -> RuleFailure {
             RuleFailure(message: message, location: location)
         }
@@ -52,8 +52,33 @@ enum RuleDescription {
         for (preset, user) in uses.sorted(by: { $0.1 < $1.1 }) where presets[preset] == nil {
             throw failure("\(user) reads preset \"\(preset)\", which is not declared in presets")
         }
+        var luaLimits = limits
+        var hookLimits = HookLimits()
+        for entry in description["limits"]?.arrayValue ?? [] {
+            guard let name = entry["name"]?.stringValue, let value = entry["value"]?.integerValue.map(Int.init) else {
+                throw failure("limits: every limit needs a name and a positive integer")
+            }
+            apply(name, value, to: &luaLimits, &hookLimits)
+        }
         return RuleFile(
             integration: integration, script: script, catalog: catalog, line: line, events: events,
-            mappingLines: script.mappingLines(of: events.keys), presets: presets, limits: limits)
+            mappingLines: script.mappingLines(of: events.keys), presets: presets, limits: luaLimits,
+            hookLimits: hookLimits)
+    }
+
+    /// Sets one limit of the rule's `limits` table (names checked by the rule API).
+    private static func apply(_ name: String, _ value: Int, to lua: inout LuaLimits, _ hook: inout HookLimits) {
+        switch name {
+        case "memory_bytes": lua.memoryBytes = value
+        case "instructions": lua.instructions = value
+        case "time_ms": lua.wallClock = .milliseconds(value)
+        case "json_depth": lua.jsonDepth = value
+        case "form_pairs": lua.formPairs = value
+        case "body_bytes": hook.bodyBytes = value
+        case "headers": hook.headers = value
+        case "header_bytes": hook.headerBytes = value
+        case "requests": hook.requests = value
+        default: break
+        }
     }
 }

@@ -16,4 +16,6 @@ public struct RuleFile: Sendable {
     public let presets: [String: PresetKind]
     /// The limits this integration's rule runs under.
     public let limits: LuaLimits
+    /// What the host accepts of this integration's hooks, and of what its rule returns.
+    public let hookLimits: HookLimits
 }

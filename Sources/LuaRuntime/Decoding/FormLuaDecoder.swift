@@ -9,7 +9,8 @@ import CLuaShim
 /// Bytes pass through unchanged (no UTF-8 check: forms carry whatever the sender's charset was).
 struct FormLuaDecoder {
     static func push(
-        _ bytes: UnsafeRawBufferPointer, onto state: OpaquePointer, memory: UnsafeMutablePointer<MemoryAccount>
+        _ bytes: UnsafeRawBufferPointer, onto state: OpaquePointer, maxPairs: Int,
+        memory: UnsafeMutablePointer<MemoryAccount>
     ) throws(BodyDecodingError) {
         let top = lua_gettop(state)
         guard lua_checkstack(state, 6) != 0 else {
@@ -19,11 +20,21 @@ struct FormLuaDecoder {
         var name: [UInt8] = []
         var value: [UInt8] = []
         var pieceStart = 0
+        var pairs = 0
         let input = bytes.bindMemory(to: UInt8.self)
         while pieceStart <= input.count {
             let pieceEnd = input[pieceStart...].firstIndex(of: UInt8(ascii: "&")) ?? input.count
             let piece = input[pieceStart..<pieceEnd]
             if !piece.isEmpty {
+                pairs += 1
+                if pairs > maxPairs {
+                    lua_settop(state, top)
+                    throw BodyDecodingError(.form, offset: pieceStart, reason: "more than \(maxPairs) pairs (limits.form_pairs)")
+                }
+                if pairs % 1_024 == 0, memory.pointee.isPastDeadline {
+                    lua_settop(state, top)
+                    throw BodyDecodingError(.form, offset: pieceStart, reason: "the run's time limit passed while decoding")
+                }
                 let separator = piece.firstIndex(of: UInt8(ascii: "=")) ?? piece.endIndex
                 percentDecode(piece[piece.startIndex..<separator], into: &name)
                 percentDecode(piece[min(separator + 1, piece.endIndex)..<piece.endIndex], into: &value)

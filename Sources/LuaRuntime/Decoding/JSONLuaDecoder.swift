@@ -151,5 +151,9 @@ struct JSONLuaDecoder: JSONScanner {
         if memory.pointee.isOverLimit {
             throw failure("the decoded body needs more memory than the rule's limit (\(memory.pointee.limit) bytes)")
         }
+        // Decoding inside a run (json.decode) stops at the run's deadline like any other work.
+        if memory.pointee.isPastDeadline {
+            throw failure("the run's time limit passed while decoding")
+        }
     }
 }

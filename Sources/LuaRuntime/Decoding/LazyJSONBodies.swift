@@ -26,25 +26,24 @@ final class LazyJSONBodies {
         case strings([(name: String, value: String)])
     }
 
-    /// What a placeholder's tag says: run (20 bits), member lookups so far (3 bits), body (8 bits), ordinal (32 bits).
+    /// What a placeholder's tag says: member lookups so far (3 bits), body (8 bits), ordinal (32 bits). Which run
+    /// made it is in the tag's key instead (see `tagKey`).
     private struct Tag {
-        var run: Int64
         var lookups: Int
         var body: Int
         var ordinal: Int
 
-        init(run: Int64, lookups: Int = 0, body: Int, ordinal: Int) {
-            (self.run, self.lookups, self.body, self.ordinal) = (run, lookups, body, ordinal)
+        init(lookups: Int = 0, body: Int, ordinal: Int) {
+            (self.lookups, self.body, self.ordinal) = (lookups, body, ordinal)
         }
 
         init(_ value: Int64) {
-            run = value >> 43
             lookups = Int(value >> 40 & 0x7)
             body = Int(value >> 32 & 0xFF)
             ordinal = Int(value & 0xFFFF_FFFF)
         }
 
-        var value: Int64 { run << 43 | Int64(lookups) << 40 | Int64(body) << 32 | Int64(ordinal) }
+        var value: Int64 { Int64(lookups) << 40 | Int64(body) << 32 | Int64(ordinal) }
     }
 
     /// Tables bigger than this start small and grow as they are filled: an untouched placeholder should cost little.
@@ -58,21 +57,37 @@ final class LazyJSONBodies {
     var bodies: [Body] = []
     /// Structures of earlier runs, kept for their capacity: most hooks need no new allocation for theirs.
     private var spareStructures: [JSONStructure] = []
-    private var run: Int64 = 0
+    /// Counts runs: 1 for the first. It names the key of the run's tags, so a placeholder of an earlier run has no
+    /// tag under the current key and refuses to build. It never wraps: a state whose count reaches the maximum is
+    /// replaced (``isExhausted``).
+    private(set) var run: UInt64
     /// The registry reference of the lazy metatable, which the sandbox builds (its metamethods are Lua and host code).
     var metatableRef: Int32?
     /// The run's placeholders that a lookup handed out, by body and ordinal, so that building their parent later
     /// keeps them (`body.data == body.data`, and what a rule wrote into one stays). Made on the first such lookup.
     private var handedOutRef: Int32?
-    private var handedOutRun: Int64 = -1
+    private var handedOutRun: UInt64 = 0
 
-    /// The private key of a placeholder's tag: this object's address, a light userdata no rule can make.
-    private var tagKey: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+    /// - Parameter runsSoFar: where the run count starts (0: the next run is the first), settable so that tests
+    ///   reach the count's end without running that many hooks.
+    init(runsSoFar: UInt64 = 0) {
+        run = runsSoFar
+    }
+
+    /// The private key of this run's placeholder tags: a light userdata whose value is the run's number. Rules cannot
+    /// make light userdata (the only one they see is `json.null`, which is 0), so no rule can name it.
+    private var tagKey: UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(bitPattern: UInt(run)).unsafelyUnwrapped
+    }
+
+    /// Whether the run count has reached its end: the state must be replaced before it runs again.
+    var isExhausted: Bool { run == UInt64(UInt.max) }
 
     /// Forgets the previous run's bodies: their placeholders can no longer be built.
     func startRun() {
+        precondition(!isExhausted, "a state whose run count is exhausted must be replaced, not run")
         recycleBodies()
-        run = (run + 1) & 0xF_FFFF
+        run += 1
     }
 
     /// Drops the run's bodies, so nothing built after the run could read them.
@@ -229,7 +244,11 @@ final class LazyJSONBodies {
         defer { hr_pop(state, 1) }
         guard lua_isinteger(state, -1) != 0 else { return nil }
         let tag = Tag(Int64(lua_tointegerx(state, -1, nil)))
-        guard tag.run == run, tag.body < bodies.count else { return nil }
+        guard tag.body < bodies.count else { return nil }
+        switch bodies[tag.body] {
+        case .json(_, let structure): guard tag.ordinal < structure.containers.count else { return nil }
+        case .field, .strings: guard tag.ordinal == 0 else { return nil }
+        }
         return tag
     }
 
@@ -286,7 +305,7 @@ final class LazyJSONBodies {
     /// metatable.
     func markPlaceholder(onTopOf state: OpaquePointer, body bodyIndex: Int, ordinal: Int) {
         lua_pushlightuserdata(state, tagKey)
-        lua_pushinteger(state, lua_Integer(Tag(run: run, body: bodyIndex, ordinal: ordinal).value))
+        lua_pushinteger(state, lua_Integer(Tag(body: bodyIndex, ordinal: ordinal).value))
         lua_rawset(state, -3)
         if let metatableRef {
             lua_rawgeti(state, hr_registry_index(), lua_Integer(metatableRef))

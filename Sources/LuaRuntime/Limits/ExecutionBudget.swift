@@ -5,7 +5,9 @@ import Darwin
 #endif
 import CLuaShim
 
-/// The instruction budget and wall-clock deadline of one run, consulted by the shim's count hook.
+/// The instruction budget and wall-clock deadline of one run, consulted by the shim's count hook, by library
+/// functions that work between two instructions (`hr_budget_charge`), by the allocator (``MemoryAccount``) and by
+/// host functions such as `json.decode`.
 ///
 /// Once a limit trips, every later check answers with the same message: the shim then raises on every instruction,
 /// so a `pcall` (or a coroutine) in the rule cannot swallow the stop.
@@ -20,18 +22,18 @@ final class ExecutionBudget {
     private(set) var tripped: Limit?
     private(set) var instructionsUsed = 0
     private var instructionLimit = 0
-    private var deadline: UInt64 = 0
+    private(set) var deadline: UInt64 = 0
     private let memory: UnsafeMutablePointer<MemoryAccount>
-    // C strings handed to the shim, which raises them with luaL_error; owned here so they outlive every raise.
+    // C strings handed to the shim, which raises them with lua_error; owned here so they outlive every raise.
     private let instructionMessage: UnsafeMutablePointer<CChar>
     private let timeMessage: UnsafeMutablePointer<CChar>
     private let memoryMessage: UnsafeMutablePointer<CChar>
 
     init(limits: LuaLimits, memory: UnsafeMutablePointer<MemoryAccount>) {
         self.memory = memory
-        instructionMessage = strdup("instruction limit exceeded (\(limits.instructions) instructions)")
-        timeMessage = strdup("time limit exceeded (\(limits.wallClock))")
-        memoryMessage = strdup("memory limit exceeded (\(limits.memoryBytes) bytes)")
+        instructionMessage = strdup(Self.message(for: .instructions, limits: limits))
+        timeMessage = strdup(Self.message(for: .time, limits: limits))
+        memoryMessage = strdup(Self.message(for: .memory, limits: limits))
     }
 
     deinit {
@@ -40,42 +42,85 @@ final class ExecutionBudget {
         free(memoryMessage)
     }
 
+    static func message(for limit: Limit, limits: LuaLimits) -> String {
+        switch limit {
+        case .instructions: "instruction limit exceeded (\(limits.instructions) instructions)"
+        case .time: "time limit exceeded (\(limits.wallClock))"
+        case .memory: "memory limit exceeded (\(limits.memoryBytes) bytes)"
+        }
+    }
+
     func start(instructions: Int, wallClock: Duration) {
         tripped = nil
         instructionsUsed = 0
         instructionLimit = instructions
         let (seconds, attoseconds) = wallClock.components
-        deadline = Self.now() &+ UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)
+        let length = UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(clamping: attoseconds / 1_000_000_000)
+        deadline = MonotonicClock.now() &+ max(length, 1)
+        memory.pointee.deadline = deadline
+        memory.pointee.timedOut = false
+        memory.pointee.allocatedSinceClockCheck = 0
     }
 
-    /// The shim's question, every `checkInterval` instructions: NULL to go on, or why to stop.
-    func check() -> UnsafePointer<CChar>? {
+    /// Ends the run as the allocator sees it: no deadline while the host works between runs.
+    func finish() {
+        memory.pointee.deadline = 0
+    }
+
+    /// The limit that ended the run, if any: one the budget tripped, else the allocator's deadline or memory refusal.
+    var limitReached: Limit? {
+        tripped ?? (memory.pointee.timedOut ? .time : memory.pointee.exceeded ? .memory : nil)
+    }
+
+    /// The count hook's question, every `checkInterval` instructions or more often (see `hr_budget_tighten`): NULL to
+    /// go on, or why to stop.
+    func check(instructions: Int) -> UnsafePointer<CChar>? {
         if tripped == nil {
-            instructionsUsed += Int(Self.checkInterval)
-            if memory.pointee.exceeded {
-                tripped = .memory
-            } else if instructionsUsed > instructionLimit {
+            instructionsUsed += instructions
+            if instructionsUsed > instructionLimit, !memory.pointee.exceeded {
                 tripped = .instructions
-            } else if Self.now() > deadline {
-                tripped = .time
+            } else {
+                tripDeadlineOrMemory()
             }
         }
-        switch tripped {
-        case nil: return nil
-        case .instructions: return UnsafePointer(instructionMessage)
-        case .time: return UnsafePointer(timeMessage)
-        case .memory: return UnsafePointer(memoryMessage)
+        return trippedMessage
+    }
+
+    /// The same question from code that works between two instructions: the deadline and memory, no instructions.
+    func poll() -> UnsafePointer<CChar>? {
+        if tripped == nil { tripDeadlineOrMemory() }
+        return trippedMessage
+    }
+
+    /// Whether the run must stop now, for host code that checks as it goes (`json.decode`).
+    var mustStop: Bool {
+        poll() != nil
+    }
+
+    private func tripDeadlineOrMemory() {
+        if memory.pointee.exceeded {
+            tripped = .memory
+        } else if memory.pointee.timedOut || MonotonicClock.now() > deadline {
+            tripped = .time
         }
     }
 
-    private static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    private var trippedMessage: UnsafePointer<CChar>? {
+        switch tripped {
+        case nil: nil
+        case .instructions: UnsafePointer(instructionMessage)
+        case .time: UnsafePointer(timeMessage)
+        case .memory: UnsafePointer(memoryMessage)
+        }
     }
 }
 
-/// The `hr_budget_check` the shim's hook calls; `context` is an unretained ``ExecutionBudget``.
-let budgetCheck: hr_budget_check = { context in
-    Unmanaged<ExecutionBudget>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue().check()
+/// The `hr_budget_check`s the shim calls; `context` is an unretained ``ExecutionBudget``.
+let budgetCheck: hr_budget_check = { context, instructions in
+    Unmanaged<ExecutionBudget>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue()
+        .check(instructions: Int(instructions))
+}
+
+let budgetPoll: hr_budget_check = { context, _ in
+    Unmanaged<ExecutionBudget>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue().poll()
 }

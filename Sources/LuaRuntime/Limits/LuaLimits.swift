@@ -4,35 +4,37 @@ public struct LuaLimits: Sendable, Equatable {
     public var memoryBytes: Int
     /// VM instructions one run may execute (the chunk and the called function together).
     public var instructions: Int
-    /// Wall-clock time one run may take, checked while Lua code runs.
+    /// Wall-clock time one run may take, checked while Lua code runs, while library functions work and while the
+    /// state allocates.
     public var wallClock: Duration
     /// Deepest JSON nesting a body (or `json.decode`) may have.
     public var jsonDepth: Int
-    /// Longest subject and pattern `string.find/match/gmatch/gsub` accept. A single pattern match is one C call that
-    /// no hook can interrupt, and backtracking makes some patterns super-linear, so their inputs are bounded.
-    public var patternSubjectBytes: Int
-    public var patternBytes: Int
+    /// Most `name=value` pairs a form body may have.
+    public var formPairs: Int
     /// How much of what the rule prints is kept per run.
     public var logLines: Int
     public var logBytes: Int
+    /// How long past `wallClock` a run may still be going before the ``LuaWatchdog`` retires its state. Every path
+    /// a rule can take stops at the deadline; this only catches a bug in one of those bounds.
+    public var watchdogGrace: Duration
 
     public init(
         memoryBytes: Int = 64 << 20,
         instructions: Int = 20_000_000,
         wallClock: Duration = .seconds(1),
         jsonDepth: Int = 512,
-        patternSubjectBytes: Int = 64 << 10,
-        patternBytes: Int = 256,
+        formPairs: Int = 10_000,
         logLines: Int = 200,
-        logBytes: Int = 32 << 10
+        logBytes: Int = 32 << 10,
+        watchdogGrace: Duration = .milliseconds(500)
     ) {
         self.memoryBytes = memoryBytes
         self.instructions = instructions
         self.wallClock = wallClock
         self.jsonDepth = jsonDepth
-        self.patternSubjectBytes = patternSubjectBytes
-        self.patternBytes = patternBytes
+        self.formPairs = formPairs
         self.logLines = logLines
         self.logBytes = logBytes
+        self.watchdogGrace = watchdogGrace
     }
 }

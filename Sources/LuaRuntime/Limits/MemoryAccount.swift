@@ -3,14 +3,21 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLuaShim
 
-/// The byte count behind a Lua state's memory cap, updated by ``luaAllocate``.
+/// The byte count behind a Lua state's memory cap, updated by ``luaAllocate``, and the run's deadline as the
+/// allocator sees it.
 ///
 /// Lua raises an error (a longjmp) when an allocation fails. That is fine inside Lua code, which runs under a protected
 /// call made from C, but fatal while Swift is pushing a decoded body onto the stack: the longjmp would cross Swift
 /// frames. So while the host builds values (`hostIsBuilding`) the allocator never fails; the builder instead checks
 /// ``isOverLimit`` at safe points and stops with an error of its own. The overshoot is bounded by one value of the
 /// body being decoded, which the host has already size-limited.
+///
+/// The deadline is here because work that grows strings or tables allocates as it goes, often inside one library
+/// call or one VM instruction (`s .. s`, `string.rep`) that the count hook cannot interrupt: every
+/// ``clockCheckBytes`` allocated, the allocator looks at the clock, and past the deadline it refuses to grow, which
+/// ends that call with a memory error and the run with ``timedOut``.
 struct MemoryAccount {
     var limit: Int
     var used: Int = 0
@@ -19,12 +26,42 @@ struct MemoryAccount {
     /// "not enough memory" error with `pcall`.
     var exceeded = false
     var hostIsBuilding = false
+    /// The run's deadline (`CLOCK_MONOTONIC` nanoseconds), or 0 when no run is going on.
+    var deadline: UInt64 = 0
+    /// Set once the allocator refused to grow because the deadline had passed.
+    var timedOut = false
+    var allocatedSinceClockCheck = 0
+    /// The state's main thread, for telling the budget hook about big allocations and refusals (see `luaAllocate`);
+    /// nil until the state exists.
+    var state: OpaquePointer?
+
+    static let clockCheckBytes = 1 << 20
+    /// An allocation this big or bigger shortens the interval between budget checks (`hr_budget_tighten`).
+    static let bigAllocationBytes = 1 << 20
 
     init(limit: Int) {
         self.limit = limit
     }
 
     var isOverLimit: Bool { used > limit }
+
+    /// Whether the run's deadline has passed (false when no run is going on).
+    var isPastDeadline: Bool { deadline != 0 && MonotonicClock.now() > deadline }
+}
+
+/// `CLOCK_MONOTONIC` in nanoseconds.
+enum MonotonicClock {
+    static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+}
+
+/// A refused allocation ends in a memory error, which no message handler sees and a rule may catch: the budget
+/// records where the rule was now, so the run's failure names that line.
+private func refuse(_ account: UnsafeMutablePointer<MemoryAccount>) {
+    if let state = account.pointee.state { hr_note_fault(state) }
 }
 
 /// The `lua_Alloc` of every HookRules state: `realloc`/`free` with a byte cap. A shrink never fails (Lua relies on
@@ -41,9 +78,28 @@ let luaAllocate: @convention(c) (
         return nil
     }
     let growth = newSize - currentSize
-    if growth > 0, !account.pointee.hostIsBuilding, account.pointee.used + growth > account.pointee.limit {
-        account.pointee.exceeded = true
-        return nil
+    if growth > 0 {
+        // During a run, one VM instruction on values this big (comparing two long strings) can take milliseconds:
+        // the deadline is checked more often from now on, every 1000 instructions per MiB of the biggest value.
+        if growth >= MemoryAccount.bigAllocationBytes, account.pointee.deadline != 0, let state = account.pointee.state {
+            hr_budget_tighten(state, Int32(clamping: max(1, 1_000 * MemoryAccount.bigAllocationBytes / growth)))
+        }
+        if !account.pointee.hostIsBuilding {
+            if account.pointee.used + growth > account.pointee.limit {
+                account.pointee.exceeded = true
+                refuse(account)
+                return nil
+            }
+            account.pointee.allocatedSinceClockCheck += growth
+            if account.pointee.allocatedSinceClockCheck >= MemoryAccount.clockCheckBytes, account.pointee.deadline != 0 {
+                account.pointee.allocatedSinceClockCheck = 0
+                if account.pointee.timedOut || account.pointee.isPastDeadline {
+                    account.pointee.timedOut = true
+                    refuse(account)
+                    return nil
+                }
+            }
+        }
     }
     guard let resized = realloc(block, newSize) else {
         // A failed shrink keeps the old, larger block, which is still valid for the smaller size.

@@ -6,14 +6,18 @@ final class HostContext {
     let memory: UnsafeMutablePointer<MemoryAccount>
     let budget: ExecutionBudget
     let jsonDepth: Int
+    let limits: LuaLimits
     var log: RunLog
     let lazyBodies: LazyJSONBodies
+    /// The run whose random generator has been seeded (by the host or by the rule), 0 for none.
+    var seededRun: UInt64 = 0
 
-    init(limits: LuaLimits, memory: UnsafeMutablePointer<MemoryAccount>) {
+    init(limits: LuaLimits, memory: UnsafeMutablePointer<MemoryAccount>, runsSoFar: UInt64) {
         self.memory = memory
-        lazyBodies = LazyJSONBodies()
+        lazyBodies = LazyJSONBodies(runsSoFar: runsSoFar)
         budget = ExecutionBudget(limits: limits, memory: memory)
         jsonDepth = limits.jsonDepth
+        self.limits = limits
         log = RunLog(maxLines: limits.logLines, maxBytes: limits.logBytes)
     }
 
@@ -46,7 +50,7 @@ let hostLog: hr_swift_function = { state in
     let context = HostContext.of(state)
     var length = 0
     guard lua_type(state, 1) == LUA_TSTRING, let bytes = lua_tolstring(state, 1, &length) else { return 0 }
-    context.log.append(String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self))
+    context.log.append(UnsafeRawBufferPointer(start: bytes, count: length))
     return 0
 }
 
@@ -67,7 +71,32 @@ let hostJSONDecode: hr_swift_function = { state in
                 maxDepth: context.jsonDepth, memory: context.memory)
             return 1
         } catch {
+            // Out of memory or time is the run's limit, not a fault of the text: it fails the run even under pcall
+            // (the budget stops it at the next instruction), and says which limit it was.
+            if context.memory.pointee.isOverLimit {
+                context.memory.pointee.exceeded = true
+                hr_note_fault(state)
+                return pushError(state, "json.decode: " + ExecutionBudget.message(for: .memory, limits: context.limits))
+            }
+            if context.budget.mustStop, let limit = context.budget.tripped {
+                hr_note_fault(state)
+                return pushError(state, "json.decode: " + ExecutionBudget.message(for: limit, limits: context.limits))
+            }
             return pushError(state, "json.decode: \(error)")
         }
     }
+}
+
+/// `fresh_seed()`: two random integers the first time a run asks (the sandbox then seeds the run's generator with
+/// them), nothing once the run's generator is seeded.
+let hostFreshSeed: hr_swift_function = { state in
+    let state = state.unsafelyUnwrapped
+    let context = HostContext.of(state)
+    let run = context.lazyBodies.run
+    guard context.seededRun != run else { return 0 }
+    context.seededRun = run
+    var generator = SystemRandomNumberGenerator()
+    lua_pushinteger(state, lua_Integer(bitPattern: generator.next()))
+    lua_pushinteger(state, lua_Integer(bitPattern: generator.next()))
+    return 2
 }

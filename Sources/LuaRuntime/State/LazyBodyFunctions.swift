@@ -22,7 +22,10 @@ private let earlierRunMessage = "this part of a hook's body belongs to an earlie
 
 /// Pushes the error for a placeholder that could not be built (memory), marking the run as over its limit.
 private func failedBuilding(_ state: OpaquePointer, context: HostContext, _ error: BodyDecodingError) -> Int32 {
-    if context.memory.pointee.isOverLimit { context.memory.pointee.exceeded = true }
+    if context.memory.pointee.isOverLimit {
+        context.memory.pointee.exceeded = true
+        hr_note_fault(state)
+    }
     return pushError(state, "body: \(error.reason)")
 }
 

@@ -50,11 +50,11 @@ public struct LuaRun: Sendable, Equatable {
 }
 
 /// What one successful call with a typed reader returned (see ``LuaState/call(_:function:arguments:reading:)``).
-public struct LuaTypedRun<Read> {
+package struct LuaTypedRun<Read> {
     /// What the reader made of the results, or nil when it declined and ``run``'s `values` hold them instead.
-    public var read: Read?
+    package var read: Read?
     /// The log and instruction count; `values` is empty when the reader read the results.
-    public var run: LuaRun
+    package var run: LuaRun
 }
 
 extension LuaTypedRun: Sendable where Read: Sendable {}

@@ -11,13 +11,16 @@ struct RunLog {
         self.maxBytes = maxBytes
     }
 
-    mutating func append(_ line: String) {
-        guard lines.count < maxLines, bytes + line.utf8.count <= maxBytes else {
+    /// Keeps `line` (bytes from Lua, decoded as UTF-8) when it fits; a line over the cap is dropped before it is
+    /// decoded, so printing a huge string costs no copy of it.
+    mutating func append(_ line: UnsafeRawBufferPointer) {
+        guard lines.count < maxLines, bytes + line.count <= maxBytes else {
             dropped += 1
             return
         }
-        bytes += line.utf8.count
-        lines.append(line)
+        let text = String(decoding: line, as: UTF8.self)
+        bytes += text.utf8.count
+        lines.append(text)
     }
 
     /// The kept lines, plus a last line saying how many were dropped.

@@ -8,6 +8,7 @@ struct LuaInputWriter {
     let state: OpaquePointer
     let memory: UnsafeMutablePointer<MemoryAccount>
     let jsonDepth: Int
+    let formPairs: Int
     let lazyBodies: LazyJSONBodies
 
     func push(_ input: LuaInput, name: @autoclosure () -> String) throws(LuaError) {
@@ -29,6 +30,7 @@ struct LuaInputWriter {
             }
             if case .failure(let error) = result {
                 try checkMemory(name())
+                try checkDeadline(name())
                 throw LuaError(.invalidInput, "\(name()): \(error)")
             }
         case .lazyJSON(let bytes):
@@ -37,14 +39,18 @@ struct LuaInputWriter {
             }
             if case .failure(let error) = result {
                 try checkMemory(name())
+                try checkDeadline(name())
                 throw LuaError(.invalidInput, "\(name()): \(error)")
             }
         case .form(let bytes):
             let result = bytes.withUnsafeBytes { buffer in
-                Result { () throws(BodyDecodingError) in try FormLuaDecoder.push(buffer, onto: state, memory: memory) }
+                Result { () throws(BodyDecodingError) in
+                    try FormLuaDecoder.push(buffer, onto: state, maxPairs: formPairs, memory: memory)
+                }
             }
             if case .failure(let error) = result {
                 try checkMemory(name())
+                try checkDeadline(name())
                 throw LuaError(.invalidInput, "\(name()): \(error)")
             }
         case .strings(let fields):
@@ -109,6 +115,13 @@ struct LuaInputWriter {
 
     private func pushString(_ text: String) {
         pushLuaString(text, onto: state)
+    }
+
+    /// Stops a run whose deadline passed while the host decoded a body for it.
+    private func checkDeadline(_ name: @autoclosure () -> String) throws(LuaError) {
+        if memory.pointee.isPastDeadline {
+            throw LuaError(.timeLimit, "\(name()) took longer to decode than the run's time limit")
+        }
     }
 
     private func checkMemory(_ name: @autoclosure () -> String) throws(LuaError) {

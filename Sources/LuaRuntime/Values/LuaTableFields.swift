@@ -8,7 +8,7 @@ import CLuaShim
 
 /// A value as a typed reader finds it on the Lua stack (see ``LuaTableFields``), converted only as far as the
 /// generic ``LuaValue`` reader would convert it the same way.
-public enum LuaFieldValue {
+package enum LuaFieldValue {
     /// `nil` or `json.null`.
     case `nil`
     case boolean(Bool)
@@ -25,7 +25,7 @@ public enum LuaFieldValue {
 
 extension LuaFieldValue {
     /// The value as the generic reader gives it, when it is not a table; nil for a table or ``other``.
-    public var scalar: LuaValue? {
+    package var scalar: LuaValue? {
         switch self {
         case .nil: .nil
         case .boolean(let flag): .boolean(flag)
@@ -43,7 +43,7 @@ extension LuaFieldValue {
 /// Only raw access is used, like ``LuaValueReader``, so no Lua code runs. Valid only inside the `reading` closure of
 /// ``LuaState/call(_:function:arguments:reading:)`` that handed it out, and a nested reader (``valueFields()``) only
 /// until its parent moves on: each level owns the two stack slots above the ones it found.
-public struct LuaTableFields {
+package struct LuaTableFields {
     private let state: OpaquePointer
     private let table: Int32
     /// The stack top when this table's iteration started; its key and value live at `top + 1` and `top + 2`.
@@ -66,7 +66,7 @@ public struct LuaTableFields {
     }
 
     /// Moves to the next field; false when there is none left (and the stack is as this reader found it).
-    public mutating func next() -> Bool {
+    package mutating func next() -> Bool {
         // A nested reader that stopped early may have left its own key and value above this one's.
         lua_settop(state, started ? top + 1 : top)
         if !started { lua_pushnil(state) }
@@ -82,19 +82,19 @@ public struct LuaTableFields {
     }
 
     /// Whether the current field's key is the string `name`.
-    public func key(is name: StaticString) -> Bool {
+    package func key(is name: StaticString) -> Bool {
         guard let keyBytes, keyBytes.count == name.utf8CodeUnitCount else { return false }
         return keyBytes.count == 0 || memcmp(keyBytes.baseAddress.unsafelyUnwrapped, name.utf8Start, keyBytes.count) == 0
     }
 
     /// The current field's key when it is an integer (a list index).
-    public var index: Int64? {
+    package var index: Int64? {
         guard lua_type(state, top + 1) == LUA_TNUMBER, lua_isinteger(state, top + 1) != 0 else { return nil }
         return Int64(lua_tointegerx(state, top + 1, nil))
     }
 
     /// The current field's value.
-    public var value: LuaFieldValue {
+    package var value: LuaFieldValue {
         let slot = top + 2
         switch lua_type(state, slot) {
         case LUA_TNIL: return .nil
@@ -120,21 +120,24 @@ public struct LuaTableFields {
         }
     }
 
+    /// The raw length (`#`, without metamethods) of the table being read.
+    package var length: Int { Int(lua_rawlen(state, table)) }
+
     /// A reader of the current field's value, when it is a table without a metatable.
-    public func valueFields() -> LuaTableFields? {
+    package func valueFields() -> LuaTableFields? {
         LuaTableFields(state: state, tableAt: top + 2)
     }
 }
 
 /// The results of a call, for a typed reader (see ``LuaState/call(_:function:arguments:reading:)``).
-public struct LuaResults {
+package struct LuaResults {
     let state: OpaquePointer
     /// Stack index of the first result.
     let first: Int32
-    public let count: Int
+    package let count: Int
 
     /// A reader of result `position` (1-based) when it is a table without a metatable.
-    public func fields(ofResult position: Int) -> LuaTableFields? {
+    package func fields(ofResult position: Int) -> LuaTableFields? {
         guard position >= 1, position <= count else { return nil }
         return LuaTableFields(state: state, tableAt: first + Int32(position - 1))
     }

@@ -83,7 +83,7 @@ struct RuleEngineTests {
         #expect(outcome.errors.map(\.record) == [3])
         #expect(outcome.errors.first?.message == "the record has no id")
         // The line of the record's mapping: ["contact.propertyChange"] = "customer/updated".
-        #expect(outcome.errors.first?.location == SourceLocation(file: "rules/hubspot.lua", line: 42))
+        #expect(outcome.errors.first?.location == RuleLocation(file: "rules/hubspot.lua", line: 42))
     }
 
     @Test("child → parent: an order message becomes its order; a preset can ignore such children")
@@ -151,7 +151,7 @@ struct RuleEngineTests {
         #expect(await harness.process(body: #"{"type": "item", "kind": "sku", "product_id": 5}"#).summary == ["product/updated 5"])
         let typo = await harness.process(body: #"{"type": "item", "id": 5}"#)
         #expect(typo.errors.first?.message == "scope prodcut/updated is not declared in the scopes of rules/shop.lua")
-        #expect(typo.errors.first?.location == SourceLocation(file: "rules/shop.lua", line: 6))
+        #expect(typo.errors.first?.location == RuleLocation(file: "rules/shop.lua", line: 6))
     }
 
     @Test("a scope that is not collection/action, and a well-formed one not declared, are refused by name")
@@ -183,7 +183,7 @@ struct RuleEngineTests {
             """)
         let failed = await harness.process(body: #"{"items": null}"#)
         #expect(failed.failed && failed.requests.isEmpty)
-        #expect(failed.errors.first?.location == SourceLocation(file: "rules/shop.lua", line: 3))
+        #expect(failed.errors.first?.location == RuleLocation(file: "rules/shop.lua", line: 3))
         let fine = await harness.process(body: #"{"items": {"list": [{"id": 1}, {"id": "a-2"}]}}"#)
         #expect(fine.summary == ["product/updated 1", "product/updated a-2"])
     }

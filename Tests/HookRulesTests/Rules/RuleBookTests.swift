@@ -18,7 +18,7 @@ struct RuleBookTests {
     @Test("a syntax error names file and line")
     func syntax() {
         let found = problems("return rule {\n  scopes = { 'product/updated' }\n  scope = 'product/updated',\n}")
-        #expect(found.first?.location == SourceLocation(file: "rules/shop.lua", line: 3))
+        #expect(found.first?.location == RuleLocation(file: "rules/shop.lua", line: 3))
     }
 
     @Test("mapping to an undeclared scope names the rule's line", arguments: [
@@ -57,6 +57,6 @@ struct RuleBookTests {
     ])
     func malformed(source: String) {
         let found = problems(source)
-        #expect(found.first?.location == SourceLocation(file: "rules/shop.lua", line: 2), "\(found)")
+        #expect(found.first?.location == RuleLocation(file: "rules/shop.lua", line: 2), "\(found)")
     }
 }

@@ -1,5 +1,5 @@
 /// A place in a rule file: its path as the rules folder names it and a 1-based line.
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct RuleLocation: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int
 

@@ -1,0 +1,307 @@
+-- The rule API every rule file sees as globals: `rule`, `header`, `field`, `ignore`, `by_prefix` (see
+-- RuleLanguage.swift; embedded in the binary at build time). It runs once per state as a trusted host library, so a
+-- rule is one Lua call whose result is plain data: the host validates it against the integration's catalog and
+-- applies the subscription's policies (RequestValidator). Documented for rule authors in docs/rules.md and typed for
+-- editors in rules/.luals/hookrules.lua.
+
+local type, error, pairs, ipairs, tostring, xpcall = type, error, pairs, ipairs, tostring, xpcall
+local getinfo, traceback = debug.getinfo, debug.traceback
+local api = {}
+-- The preset each by_prefix step reads, so describe() can check it is declared. Weak keys: steps die with
+-- the run that made them.
+local preset_of_step = setmetatable({}, { __mode = "k" })
+-- What each extractor reads (`header "X-Topic"`), for error messages.
+local source_of = setmetatable({}, { __mode = "k" })
+-- Where a step made by this library (by_prefix) was written in the rule file, for traces.
+local defined_at = setmetatable({}, { __mode = "k" })
+-- Extractors hold no per-run state, so one per path or header serves every run of the state: a rule file whose
+-- module the host cannot keep re-runs on every hook, and making them anew each time cost more than the rest of
+-- the chunk. Bounded, so a rule building paths in a loop cannot grow the state without end.
+local field_extractors, header_extractors, cached_count = {}, {}, 0
+local function remember(cache, key, extractor)
+  if cached_count < 4096 then
+    cache[key] = extractor
+    cached_count = cached_count + 1
+  end
+end
+local preset_types = { boolean = true, string = true, number = true, integer = true, table = true }
+
+-- Extractors: functions of (record, hook) that read one value.
+
+function api.header(name)
+  if type(name) ~= "string" then error("header: expects a header name", 2) end
+  local cached = header_extractors[name]
+  if cached then return cached end
+  local key = name:lower()
+  local extractor = function(_, hook) return hook.headers[key] end
+  source_of[extractor] = ("header %q"):format(name)
+  remember(header_extractors, name, extractor)
+  return extractor
+end
+
+function api.field(path)
+  if type(path) ~= "string" or path == "" then error('field: expects a path such as "data.id"', 2) end
+  local cached = field_extractors[path]
+  if cached then return cached end
+  local keys = {}
+  for key in path:gmatch("[^.]+") do keys[#keys + 1] = math.tointeger(tonumber(key)) or key end
+  local extractor = function(record)
+    local value = record
+    for i = 1, #keys do
+      if type(value) ~= "table" then return nil end
+      value = value[keys[i]]
+    end
+    return value
+  end
+  source_of[extractor] = ("field %q"):format(path)
+  remember(field_extractors, path, extractor)
+  return extractor
+end
+
+function api.ignore(reason)
+  if type(reason) ~= "string" then error("ignore: expects a reason", 2) end
+  return { ignore = reason }
+end
+
+-- A prerequisite step for ids like "Car:1234": the prefix names a collection through a subscription preset.
+function api.by_prefix(options)
+  if type(options) ~= "table" or type(options.preset) ~= "string" then
+    error('by_prefix: expects { preset = "name", separator = ":", action = "updated" }', 2)
+  end
+  local preset, separator, action = options.preset, options.separator or ":", options.action or "updated"
+  local step = function(request, subscription)
+    local id = tostring(request.id)
+    local at = id:find(separator, 1, true)
+    if not at then error(("id %q has no %q prefix separator"):format(id, separator), 0) end
+    local prefix, rest = id:sub(1, at - 1), id:sub(at + #separator)
+    local prefixes = subscription.presets[preset]
+    local collection = type(prefixes) == "table" and prefixes[prefix] or nil
+    if type(collection) ~= "string" then
+      error(("prefix %q is not in the subscription's preset %q"):format(prefix, preset), 0)
+    end
+    return { scope = collection .. "/" .. action, id = rest }
+  end
+  preset_of_step[step] = preset
+  defined_at[step] = getinfo(2, "l").currentline
+  return step
+end
+
+local known_fields = { scopes = true, event = true, on = true, scope = true, id = true, records = true,
+  resolve = true, unmapped = true, presets = true, limits = true }
+-- Limits an integration may set for its hooks (docs/runtime.md); the host applies them.
+local limit_names = { memory_bytes = true, instructions = true, time_ms = true, json_depth = true,
+  form_pairs = true, body_bytes = true, headers = true, header_bytes = true, requests = true }
+
+local function line_of(fn, fallback)
+  if defined_at[fn] then return defined_at[fn] end
+  if type(fn) == "function" then
+    local info = getinfo(fn, "S")
+    if info.source:sub(1, 1) == "@" then return info.linedefined end -- a function of the rule file
+  end
+  return fallback
+end
+
+-- The rule line the current record's mapping comes from, for errors raised where no rule code is running
+-- (in a step this library made, or in this library itself).
+local current_line
+
+-- The line of the innermost function of the rule file on the stack, from `level` up.
+local function rule_line(level)
+  while true do
+    local info = getinfo(level, "Sl")
+    if not info then return nil end
+    if info.source:sub(1, 1) == "@" then return info.currentline end
+    level = level + 1
+  end
+end
+
+local function check_spec(spec)
+  if type(spec) ~= "table" then error("rule: expects a table", 0) end
+  for key in pairs(spec) do
+    if not known_fields[key] then error(("rule: unknown field %q"):format(tostring(key)), 0) end
+  end
+  if type(spec.scopes) ~= "table" or #spec.scopes == 0 then
+    error("rule: scopes must list the scopes this integration produces", 0)
+  end
+  for _, scope in ipairs(spec.scopes) do
+    if type(scope) ~= "string" then error("rule: every scope must be a string such as \"product/updated\"", 0) end
+  end
+  if spec.event == nil and spec.scope == nil then error("rule: needs event (with on) or scope", 0) end
+  if spec.event ~= nil and type(spec.event) ~= "function" then
+    error("rule: event must be an extractor such as header \"X-Topic\" or field \"type\"", 0)
+  end
+  if spec.event ~= nil and type(spec.on) ~= "table" then error("rule: event needs an on table", 0) end
+  for _, name in ipairs({ "id", "records" }) do
+    if spec[name] ~= nil and type(spec[name]) ~= "function" then
+      error(("rule: %s must be a function or an extractor"):format(name), 0)
+    end
+  end
+  if spec.resolve ~= nil and type(spec.resolve) ~= "table" then error("rule: resolve must be a table", 0) end
+  if spec.presets ~= nil and type(spec.presets) ~= "table" then
+    error('rule: presets must be a table such as { ignore_order_messages = "boolean" }', 0)
+  end
+  for name, kind in pairs(spec.presets or {}) do
+    if type(name) ~= "string" or not preset_types[kind] then
+      error(("rule: preset %q must be declared as boolean, string, number, integer or table"):format(
+        tostring(name)), 0)
+    end
+  end
+  if spec.unmapped ~= nil and spec.unmapped ~= "ignore" and spec.unmapped ~= "error" then
+    error('rule: unmapped must be "ignore" or "error"', 0)
+  end
+  if spec.limits ~= nil and type(spec.limits) ~= "table" then
+    error("rule: limits must be a table such as { body_bytes = 1048576 }", 0)
+  end
+  for name, value in pairs(spec.limits or {}) do
+    if not limit_names[name] then error(("rule: unknown limit %q"):format(tostring(name)), 0) end
+    if math.type(value) ~= "integer" or value <= 0 then
+      error(("rule: limit %s must be a positive integer"):format(name), 0)
+    end
+  end
+end
+
+local function read(extractor, record, hook)
+  if type(extractor) == "function" then return extractor(record, hook) end
+  return extractor
+end
+
+-- Turns one mapping (a scope, an ignore, a table, a function's result) into outcome entries.
+local function emit(spec, target, index, event, record, hook, subscription, out, line)
+  current_line = line or current_line
+  local kind = type(target)
+  if kind == "string" then
+    target = { scope = target }
+  elseif kind == "function" then
+    local result = target(record, hook, subscription)
+    return emit(spec, result, index, event, record, hook, subscription, out, line_of(target, line))
+  elseif kind ~= "table" then
+    error(("event %q maps to a %s; expected a scope, a table, ignore \"...\" or a function"):format(
+      tostring(event), kind), 0)
+  end
+  if target.ignore ~= nil then
+    out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(target.ignore) }
+    return
+  end
+  if target[1] ~= nil then -- a list of mappings
+    for _, each in ipairs(target) do emit(spec, each, index, event, record, hook, subscription, out, line) end
+    return
+  end
+  if target.unless ~= nil and subscription.presets[target.unless] then
+    out.ignored[#out.ignored + 1] = { record = index, event = event,
+      reason = ("ignored by the subscription's preset %q"):format(tostring(target.unless)) }
+    return
+  end
+  local request = { record = index, scope = target.scope, line = line, event = event,
+    id = read(target.id == nil and spec.id or target.id, record, hook) }
+  if target.child ~= nil then
+    request.origin = { kind = target.child.kind, id = read(target.child.id, record, hook) }
+  end
+  local resolver = spec.resolve and type(request.scope) == "string" and spec.resolve[request.scope]
+  if resolver then
+    current_line = line_of(resolver, line)
+    local resolved = resolver({ scope = request.scope, id = request.id }, subscription)
+    if type(resolved) == "table" and resolved.ignore ~= nil then
+      out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(resolved.ignore) }
+      return
+    end
+    if type(resolved) ~= "table" then error("a resolve step must return { scope = ..., id = ... } or ignore", 0) end
+    request = { record = index, scope = resolved.scope, id = resolved.id, child_request = true,
+      parent = { kind = request.scope, id = request.id }, origin = request.origin,
+      line = line_of(resolver, line) }
+  end
+  out.requests[#out.requests + 1] = request
+end
+
+local function one_record(spec, index, record, hook, subscription, out)
+  current_line = nil
+  local target, event = spec.scope, nil
+  if spec.event ~= nil then
+    event = spec.event(record, hook)
+    if event == nil then
+      -- A hook without its event name is malformed (a lost header, a truncated body): it fails, so it is
+      -- kept and seen, rather than ignored like an event the rule chose not to handle.
+      error(("no event name: %s is missing"):format(source_of[spec.event] or "the event"), 0)
+    end
+    event = tostring(event)
+    target = spec.on[event]
+    if target == nil then
+      if spec.unmapped == "error" then error(("no mapping for event %q"):format(event), 0) end
+      out.ignored[#out.ignored + 1] = { record = index, event = event,
+        reason = ("event %q is not mapped by this rule"):format(event) }
+      return
+    end
+  end
+  emit(spec, target, index, event, record, hook, subscription, out, nil)
+end
+
+-- A record's error: its message (a position inside the host's own Lua removed: it means nothing to a rule
+-- author) and the rule line that led to it, the innermost one on the stack or else the mapping's.
+local function failure(message)
+  local text = type(message) == "string" and message or ("(error object is a %s value)"):format(type(message))
+  text = text:gsub("^hookrules%.[%w_.]+:%d+: ", "")
+  return { message = text, traceback = traceback(nil, 2), line = rule_line(3) or current_line }
+end
+
+local function handle(spec, hook, subscription)
+  local out = { requests = {}, ignored = {}, errors = {} }
+  local records = { hook.body }
+  if spec.records ~= nil then
+    records = spec.records(hook)
+    if type(records) ~= "table" then error("records must return a list of records", 0) end
+  end
+  for index, record in ipairs(records) do
+    local ok, problem = xpcall(one_record, failure, spec, index, record, hook, subscription, out)
+    if not ok then
+      problem.record = index
+      out.errors[#out.errors + 1] = problem
+    end
+  end
+  return out
+end
+
+-- `return rule { ... }` is a tail call: the rule file's frame is gone when this runs, so errors here carry
+-- no position and the host reports them at the line of the `rule {` call, which it finds in the source.
+local function describe(spec)
+  check_spec(spec)
+  local events, used = {}, {}
+  for event, target in pairs(spec.on or {}) do
+    local kind = type(target)
+    if kind == "string" then
+      events[#events + 1] = { event = tostring(event), scope = target }
+    elseif kind == "table" and target.ignore == nil and target[1] == nil then
+      events[#events + 1] = { event = tostring(event), scope = target.scope }
+      if target.unless ~= nil then
+        used[#used + 1] = { preset = tostring(target.unless), by = ("event %q"):format(tostring(event)) }
+      end
+    else
+      events[#events + 1] = { event = tostring(event) }
+    end
+  end
+  local resolved = {}
+  for scope, step in pairs(spec.resolve or {}) do
+    resolved[#resolved + 1] = tostring(scope)
+    if preset_of_step[step] then
+      used[#used + 1] = { preset = preset_of_step[step], by = ("resolve %q"):format(tostring(scope)) }
+    end
+  end
+  local presets = {}
+  for name, kind in pairs(spec.presets or {}) do presets[#presets + 1] = { name = name, type = kind } end
+  local limits = {}
+  for name, value in pairs(spec.limits or {}) do limits[#limits + 1] = { name = name, value = value } end
+  return { scopes = spec.scopes, events = events, resolve = resolved, scope = spec.scope,
+    presets = presets, used_presets = used, limits = limits }
+end
+
+
+-- A rule file's result: the module the host calls. Only two small closures per run; the work is done by the
+-- library functions above. The spec is checked when the host loads the rule (describe), and a rule file
+-- builds the same spec whenever it runs again. Closures made here keep only the spec, which the host's
+-- is_stateless check searches before it keeps the module between hooks.
+function api.rule(spec)
+  return {
+    handle = function(hook, subscription) return handle(spec, hook, subscription) end,
+    describe = function() return describe(spec) end,
+  }
+end
+
+return api
