@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
+        // Property-based tests (Swift Testing): signature round trips and tamper detection over generated bodies.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Debian's Lua 5.4 headers and library, nothing else.
@@ -148,6 +150,13 @@ let package = Package(
             dependencies: [
                 "HookRulesCLI", "HookModel", "HookQueue", "HookQueueSQLite", "LoopbackTarget",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "HookSignaturesTests",
+            dependencies: [
+                "HookModel", "HookSignatures", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(name: "HookBulkTests", dependencies: ["HookModel", "HookBulk", "HookQueue", "HookQueueSQLite"]),
