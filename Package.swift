@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // Property-based tests (Swift Testing): signature round trips and tamper detection over generated bodies.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Debian's Lua 5.4 headers and library, nothing else.
@@ -68,7 +70,7 @@ let package = Package(
         // API is Lua (RuleLanguage.lua), embedded at build time.
         .target(name: "HookRules", dependencies: ["HookModel", "LuaRuntime"], plugins: ["EmbedLuaSources"]),
         // Configuration read from YAML: the subscriptions file, and a rules folder loaded with its subscriptions.
-        .target(name: "HookRulesConfig", dependencies: ["HookModel", "HookRules", "LuaRuntime", "Yams"]),
+        .target(name: "HookRulesConfig", dependencies: ["HookModel", "HookRules", "HookSignatures", "LuaRuntime", "Yams"]),
         // Captured hooks on disk (a body with its headers, or a capture envelope), for replay, fixtures and intake.
         .target(name: "HookCapture", dependencies: ["HookModel"]),
         // Rule fixtures (golden cases next to the rules) and coverage of the rule files.
@@ -115,7 +117,8 @@ let package = Package(
         .target(
             name: "HookIntake",
             dependencies: [
-                "HookModel", "HookRules", "HookQueue", "HookCapture", .product(name: "Logging", package: "swift-log"),
+                "HookModel", "HookRules", "HookQueue", "HookCapture", "HookSignatures",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
@@ -185,6 +188,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(
+            name: "HookSignaturesTests",
+            dependencies: [
+                "HookModel", "HookSignatures", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(name: "HookBulkTests", dependencies: ["HookModel", "HookBulk", "HookQueue", "HookQueueSQLite"]),
         // A real HTTP server on loopback that records what it receives: the workers' target in tests.
         .target(
@@ -211,7 +221,8 @@ let package = Package(
         .testTarget(
             name: "HookServerTests",
             dependencies: [
-                "HookModel", "HookServer", "HookIntake", "HookQueue", "HookQueueSQLite", "HookRules", "LuaRuntime",
+                "HookModel", "HookServer", "HookIntake", "HookQueue", "HookQueueSQLite", "HookRules", "HookSignatures",
+                "LuaRuntime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -23,11 +23,8 @@ extension IntakeService {
         guard let subscription = engine.subscriptions[kept.subscription] else {
             return .stillFailing("unknown subscription \"\(kept.subscription)\"")
         }
-        if kept.disposition == .rejected {
-            guard let authenticator = authenticator(for: subscription) else {
-                return .stillFailing("no authentication is configured for subscription \"\(subscription.id)\"")
-            }
-            if let refusal = authenticator.refusal(of: received) { return .stillFailing(refusal) }
+        if kept.disposition == .rejected, let refusal = refusal(of: received, for: subscription, now: kept.receivedAt) {
+            return .stillFailing(refusal)
         }
         let outcome = await engine.process(received.hook, subscription: subscription)
         if outcome.failed {

@@ -2,6 +2,7 @@ import Foundation
 import HookModel
 import HookQueue
 import HookRules
+import HookSignatures
 import Logging
 import Synchronization
 
@@ -20,20 +21,25 @@ public final class IntakeService: Sendable {
         /// Rejected hooks being written at once at most; beyond, a rejection is only logged and counted (a flood of
         /// bad requests must not turn into a flood of writes).
         public var maxRejectionsInFlight: Int
+        /// The server's public URL (`https://hooks.example.com`), for signature schemes that sign the URL the sender
+        /// posted to; behind a proxy it differs from what the server sees. Without it, `http://` and the Host header.
+        public var publicURL: String?
 
         public init(
-            maxBodyBytes: Int = 10 << 20, keptLimits: KeptHookLimits = KeptHookLimits(), maxRejectionsInFlight: Int = 16
+            maxBodyBytes: Int = 10 << 20, keptLimits: KeptHookLimits = KeptHookLimits(), maxRejectionsInFlight: Int = 16,
+            publicURL: String? = nil
         ) {
             self.maxBodyBytes = maxBodyBytes
             self.keptLimits = keptLimits
             self.maxRejectionsInFlight = maxRejectionsInFlight
+            self.publicURL = publicURL
         }
     }
 
     public let engine: RuleEngine
     public let committer: GroupCommitter
     private let store: any HookIntakeStore
-    private let authenticators: @Sendable (Subscription) -> (any RequestAuthenticator)?
+    private let authenticators: @Sendable (Subscription) -> RequestAuthenticator?
     private let settings: Settings
     private let capturer: HookCapturer?
     private let metrics: IntakeMetrics
@@ -46,7 +52,7 @@ public final class IntakeService: Sendable {
     ///   - capturer: writes authenticated hooks as capture envelopes (`serve --capture`).
     public init(
         engine: RuleEngine, store: any HookIntakeStore, committer: GroupCommitter,
-        authenticators: @escaping @Sendable (Subscription) -> (any RequestAuthenticator)?,
+        authenticators: @escaping @Sendable (Subscription) -> RequestAuthenticator?,
         settings: Settings = Settings(), capturer: HookCapturer? = nil, metrics: IntakeMetrics, logger: Logger
     ) {
         self.engine = engine
@@ -59,8 +65,22 @@ public final class IntakeService: Sendable {
         self.logger = logger
     }
 
-    /// The authenticator of a subscription, nil when none is configured.
-    func authenticator(for subscription: Subscription) -> (any RequestAuthenticator)? { authenticators(subscription) }
+    /// Why `received` is not authentic for `subscription`, or nil when it is. Timestamps are checked against `now`
+    /// (a retried hook is checked as of when it arrived).
+    func refusal(of received: ReceivedHook, for subscription: Subscription, now: Date) -> String? {
+        guard let authenticator = authenticators(subscription) else {
+            return "no authentication is configured for this subscription"
+        }
+        let base = settings.publicURL ?? "http://" + (received.headers["host"] ?? "localhost")
+        let request = WebhookRequest(
+            method: received.method, url: base + received.target, headers: received.headers, body: received.body)
+        do {
+            try authenticator.authenticate(request, now: now)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
 
     /// The most body bytes to read for a subscription's hooks.
     public func maxBodyBytes(forSubscription id: String) -> Int { settings.maxBodyBytes }
@@ -70,13 +90,13 @@ public final class IntakeService: Sendable {
         guard let subscription = engine.subscriptions[received.subscription] else {
             return refuse(received, 404, .unknownSubscription, reason: "unknown subscription \"\(received.subscription)\"")
         }
-        guard received.method == "POST" else {
-            return refuse(received, 405, .method, reason: "\(received.method) is not accepted", reply: ["Allow": "POST"])
+        let methods = engine.book.rules[subscription.integration]?.intake.methods ?? ["POST"]
+        guard methods.contains(received.method) else {
+            return refuse(
+                received, 405, .method, reason: "\(received.method) is not accepted",
+                reply: ["Allow": methods.sorted().joined(separator: ", ")])
         }
-        guard let authenticator = authenticators(subscription) else {
-            return refuse(received, 401, .unauthorized, reason: "no authentication is configured for this subscription")
-        }
-        if let refusal = authenticator.refusal(of: received) {
+        if let refusal = refusal(of: received, for: subscription, now: Date()) {
             return refuse(received, 401, .unauthorized, reason: refusal)
         }
         capturer?.capture(received, integration: subscription.integration)
@@ -93,7 +113,7 @@ public final class IntakeService: Sendable {
     }
 
     private func commit(_ outcome: HookOutcome, of received: ReceivedHook, for subscription: Subscription) async -> IntakeReply {
-        var record = IntakeRecord(subscription: subscription.id, requests: outcome.requests)
+        var record = IntakeRecord(subscription: subscription.id, delivery: outcome.delivery, requests: outcome.requests)
         if outcome.failed {
             record.kept = KeptHook(
                 received, disposition: .failed, cause: outcome.errors.map(\.description).joined(separator: "\n"))
@@ -115,6 +135,8 @@ public final class IntakeService: Sendable {
         case .duplicate(let firstSeen):
             log(received, status: 200, outcome: "duplicate", ["first_seen": "\(firstSeen)"])
             metrics.hook(integration: subscription.integration, subscription: subscription.id, outcome: "duplicate")
+            // A sender that needs an acknowledgement body gets it again: it redelivered because it missed it.
+            if let reply = outcome.reply { return IntakeReply(reply) }
             return .json(200, [("hook", .string(received.id)), ("duplicate", .boolean(true))])
         case .committed:
             let name = outcome.failed ? "failed" : "accepted"
@@ -128,6 +150,7 @@ public final class IntakeService: Sendable {
             ]
             // A rule error is the integrator's to fix, not the sender's: a retry cannot help, so it is still a 2xx.
             if outcome.failed { fields.append(("kept", .string("the rule failed; the hook is kept for replay"))) }
+            if let reply = outcome.reply { return IntakeReply(reply) }
             return .json(202, fields)
         }
     }
@@ -177,5 +200,12 @@ extension KeptHook {
             id: received.id, subscription: received.subscription, disposition: disposition, cause: cause,
             receivedAt: received.receivedAt, method: received.method, target: received.target,
             headers: received.headers.fields.map { HeaderField(name: $0.name, value: $0.value) }, body: received.body)
+    }
+}
+
+extension IntakeReply {
+    /// The answer a rule declared (a handshake, an acknowledgement), sent only after the commit.
+    init(_ reply: HookReply) {
+        self.init(status: reply.status, headers: reply.headers.map { (name: $0.name, value: $0.value) }, body: reply.body)
     }
 }

@@ -9,6 +9,10 @@ public struct HookOutcome: Sendable {
     public var errors: [RuleFailure] = []
     /// What the rule printed.
     public var log: [String] = []
+    /// The sender's id for this delivery, when the rule says where it is: a redelivery adds nothing.
+    public var delivery: String?
+    /// The answer the rule asks the server to give (a handshake, an acknowledgement body), else nil.
+    public var reply: HookReply?
 
     public init(hookId: String, generation: Int = 0) {
         self.hookId = hookId
@@ -30,6 +34,29 @@ public struct MadeRequest: Sendable, Hashable {
     public init(_ request: TransferRequest, at location: RuleLocation) {
         self.request = request
         self.location = location
+    }
+}
+
+/// An answer a rule declares for its hooks: a 2xx status, headers and a body.
+public struct HookReply: Sendable, Hashable {
+    public var status: Int
+    public var headers: [HeaderField]
+    public var body: [UInt8]
+
+    public init(status: Int = 200, headers: [HeaderField] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public struct HeaderField: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
     }
 }
 

@@ -11,6 +11,8 @@ public struct RuleFolder: Sendable {
     public let subscriptionsPath: String?
     public let book: RuleBook
     public let subscriptions: [Subscription]
+    /// Each subscription's `auth`, `api_keys` and `capture`, by id (empty without a subscriptions file).
+    public let access: [String: SubscriptionAccess]
 
     /// Loads and checks the rule files and the subscriptions. Every problem is reported, each with its file and line.
     public static func load(
@@ -24,10 +26,14 @@ public struct RuleFolder: Sendable {
         } catch {
             throw RuleFolderError(problems: error.problems.map(\.description))
         }
-        guard let path else { return RuleFolder(folder: folder, subscriptionsPath: nil, book: book, subscriptions: []) }
+        guard let path else {
+            return RuleFolder(folder: folder, subscriptionsPath: nil, book: book, subscriptions: [], access: [:])
+        }
         do {
-            let subscriptions = try SubscriptionsFile.load(path: path, rules: book)
-            return RuleFolder(folder: folder, subscriptionsPath: path, book: book, subscriptions: subscriptions)
+            let configuration = try SubscriptionsFile.read(path: path, rules: book)
+            return RuleFolder(
+                folder: folder, subscriptionsPath: path, book: book, subscriptions: configuration.subscriptions,
+                access: configuration.access)
         } catch {
             throw RuleFolderError(problems: error.problems.map(\.description))
         }

@@ -29,6 +29,11 @@ public enum SubscriptionsFile {
     /// Reads and checks the file. With `rules`, each subscription's integration must have a rule, and its presets
     /// must be ones that rule declares, of the declared type. Every problem is reported, each with its line.
     public static func load(path: String, rules: RuleBook? = nil) throws(ConfigError) -> [Subscription] {
+        try read(path: path, rules: rules).subscriptions
+    }
+
+    /// Reads and checks the file, with each subscription's access settings (`auth`, `api_keys`, `capture`).
+    public static func read(path: String, rules: RuleBook? = nil) throws(ConfigError) -> SubscriptionsConfiguration {
         let document: YAMLDocument
         do {
             document = try YAMLDocument.read(path: path)
@@ -40,6 +45,13 @@ public enum SubscriptionsFile {
 
     /// Parses YAML text as if it were the file at `path`.
     public static func parse(_ text: String, path: String, rules: RuleBook? = nil) throws(ConfigError) -> [Subscription] {
+        try parseConfiguration(text, path: path, rules: rules).subscriptions
+    }
+
+    /// Parses YAML text as if it were the file at `path`, with the access settings.
+    public static func parseConfiguration(
+        _ text: String, path: String, rules: RuleBook? = nil
+    ) throws(ConfigError) -> SubscriptionsConfiguration {
         let document: YAMLDocument
         do {
             document = try YAMLDocument(path: path, text: text)
@@ -49,7 +61,7 @@ public enum SubscriptionsFile {
         return try load(document, rules: rules)
     }
 
-    private static func load(_ document: YAMLDocument, rules: RuleBook?) throws(ConfigError) -> [Subscription] {
+    private static func load(_ document: YAMLDocument, rules: RuleBook?) throws(ConfigError) -> SubscriptionsConfiguration {
         let entries: [Node]
         do {
             let top = try YAMLFields(document.root, in: document, context: "the file")
@@ -59,32 +71,33 @@ public enum SubscriptionsFile {
             throw ConfigError(problems: [error])
         }
         var problems: [ConfigProblem] = []
-        var subscriptions: [Subscription] = []
+        var configuration = SubscriptionsConfiguration(path: document.path)
         var seen: [String: Int] = [:]
         for (index, entry) in entries.enumerated() {
             do throws(ConfigProblem) {
-                let subscription = try read(entry, number: index + 1, in: document, rules: rules)
+                let (subscription, access) = try read(entry, number: index + 1, in: document, rules: rules)
                 if let first = seen[subscription.id] {
                     throw document.problem(
                         "subscription \"\(subscription.id)\" is already defined at line \(first)", at: entry)
                 }
                 seen[subscription.id] = entry.mark?.line ?? 0
-                subscriptions.append(subscription)
+                configuration.subscriptions.append(subscription)
+                configuration.access[subscription.id] = access
             } catch {
                 problems.append(error)
             }
         }
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
-        return subscriptions
+        return configuration
     }
 
     private static func read(
         _ node: Node, number: Int, in document: YAMLDocument, rules: RuleBook?
-    ) throws(ConfigProblem) -> Subscription {
+    ) throws(ConfigProblem) -> (Subscription, SubscriptionAccess) {
         var entry = try YAMLFields(node, in: document, context: "subscription \(number)")
         let id = try entry.requiredString("id")
         entry.context = "subscription \"\(id)\""
-        try entry.refuseUnknown(["id", "integration", "deletes", "outbound", "presets"])
+        try entry.refuseUnknown(["id", "integration", "deletes", "outbound", "presets", "auth", "api_keys", "capture"])
         guard id.allSatisfy({ !$0.isWhitespace && !$0.isNewline }) else {
             throw entry.problem("an id cannot contain spaces", at: "id")
         }
@@ -113,9 +126,10 @@ public enum SubscriptionsFile {
             }
             try check(presets, of: id, against: rule, fields: entry, presetFields: presetFields)
         }
-        return Subscription(
+        let subscription = Subscription(
             id: id, integration: integration, presets: presets, deletes: deletes,
             outbound: try entry.bool("outbound") ?? true)
+        return (subscription, try SubscriptionAccess(reading: entry))
     }
 
     private static func check(

@@ -6,6 +6,7 @@ import HookQueue
 import HookQueueSQLite
 import HookRules
 import HookServer
+import HookSignatures
 import Logging
 import LuaRuntime
 import NIOCore
@@ -58,7 +59,7 @@ final class ServerHarness: Sendable {
         let committer = GroupCommitter(store: queue, settings: settings)
         let service = IntakeService(
             engine: engine, store: queue, committer: committer,
-            authenticators: { $0.id == "locked" ? nil : OpenAccess() },
+            authenticators: { $0.id == "locked" ? nil : RequestAuthenticator.none },
             settings: IntakeService.Settings(maxBodyBytes: maxBodyBytes), metrics: metrics, logger: logger)
         let server = IntakeServer(
             service: service, store: queue, queue: queue, registry: registry, reloads: ReloadStatus(),

@@ -25,6 +25,14 @@ struct RequestValidator {
                 record: entry.record.map(Int.init), message: message, location: location ?? line,
                 traceback: entry.traceback))
         }
+        outcome.delivery = result.delivery
+        if let reply = result.reply {
+            do {
+                outcome.reply = try Self.reply(reply)
+            } catch {
+                outcome.errors.append(RuleFailure(message: error.message, location: RuleLocation(file: rule.script.name, line: rule.line)))
+            }
+        }
         for entry in result.requests {
             do {
                 switch try request(from: entry) {
@@ -115,5 +123,32 @@ struct RequestValidator {
         let digits = rest.prefix { $0.isNumber }
         guard let line = Int(digits), rest.dropFirst(digits.count).hasPrefix(": ") else { return (nil, message) }
         return (RuleLocation(file: rule.script.name, line: line), String(rest.dropFirst(digits.count + 2)))
+    }
+
+    /// A reply as the server may send it: a 2xx status (200 when none is given: a handshake must never turn into a
+    /// redirect, a refusal or a 410 that makes a sender disable the endpoint), header names and values as text, a body
+    /// as text.
+    static func reply(_ reply: RuleResult.Reply) throws(RuleFailure) -> HookReply {
+        var answer = HookReply()
+        switch reply.status {
+        case nil, .nil?: break
+        case .integer(let status)? where (200...299).contains(status): answer.status = Int(status)
+        default: throw RuleFailure(message: "reply: status must be an integer from 200 to 299")
+        }
+        switch reply.headers {
+        case nil, .nil?: break
+        case .table(let fields)?:
+            for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+                guard case .string(let text) = value else { throw RuleFailure(message: "reply: header \(name) must be a string") }
+                answer.headers.append(HookReply.HeaderField(name: name, value: text))
+            }
+        default: throw RuleFailure(message: "reply: headers must be a table of names and values")
+        }
+        switch reply.body {
+        case nil, .nil?: break
+        case .string(let text)?: answer.body = Array(text.utf8)
+        default: throw RuleFailure(message: "reply: body must be a string")
+        }
+        return answer
     }
 }

@@ -3,8 +3,8 @@ import LuaRuntime
 /// The typed path of ``RuleResult``: the result read straight off the Lua stack, without the ``LuaValue``
 /// dictionaries and arrays of the generic reader (which cost more than the rest of turning a result into requests).
 ///
-/// It accepts exactly the shape the rule API builds, with plain values: a table with `requests`, `ignored` and
-/// `errors` lists (keys 1...n in order) of entry tables with their known keys, and scalars (or a `parent`/`origin`
+/// It accepts exactly the shape the rule API builds, with plain values: a table with a `delivery` string and
+/// `requests`, `ignored` and `errors` lists (keys 1...n in order) of entry tables with their known keys, and scalars (or a `parent`/`origin`
 /// table of `kind` and `id`) in them. For anything else it declines (nil) and the generic reader runs on the same
 /// result, so that a result the generic reader refuses is refused with its exact message (`result 1.requests[2].id
 /// is a function, ...`), and an odd but acceptable one gives the generic outcome.
@@ -23,6 +23,13 @@ extension RuleResult {
         guard results.count == 1, var fields = results.fields(ofResult: 1) else { return nil }
         var entries = 0
         while fields.next() {
+            if fields.key(is: "delivery") {
+                // The only scalar at the top: a delivery id the rule API has already made a string.
+                guard case .string(let text)? = fields.value.scalar else { return nil }
+                delivery = text
+                continue
+            }
+            // A reply (rare: handshakes) is read by the generic reader, as is any other key.
             guard var list = fields.valueFields() else { return nil }
             let complete: Bool
             if fields.key(is: "requests"), list.length > maxRequests {

@@ -37,11 +37,21 @@ struct RuleResult: Sendable, Equatable {
         var origin: Link?
     }
 
+    /// The answer the rule asks for (`reply`): kept as returned, checked by the validator.
+    struct Reply: Sendable, Equatable {
+        var status: LuaValue?
+        var headers: LuaValue?
+        var body: LuaValue?
+    }
+
     var ignored: [Ignored] = []
     var errors: [Failure] = []
     var requests: [Request] = []
     /// How many requests the rule returned when that is over the integration's limit (then none are read).
     var tooManyRequests: Int?
+    /// The sender's delivery id, when the rule declares where it is (`delivery`).
+    var delivery: String?
+    var reply: Reply?
 }
 
 extension RuleResult {
@@ -64,6 +74,10 @@ extension RuleResult {
                 event: entry["event"]?.stringValue, scope: entry["scope"]?.stringValue, id: entry["id"],
                 childRequest: entry["child_request"] == .boolean(true), parent: Link(entry["parent"]),
                 origin: Link(entry["origin"]))
+        }
+        delivery = result["delivery"]?.stringValue
+        if let reply = result["reply"], reply != .nil {
+            self.reply = Reply(status: reply["status"], headers: reply["headers"], body: reply["body"])
         }
     }
 }

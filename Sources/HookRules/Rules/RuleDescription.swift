@@ -63,7 +63,21 @@ enum RuleDescription {
         return RuleFile(
             integration: integration, script: script, catalog: catalog, line: line, events: events,
             mappingLines: script.mappingLines(of: events.keys), presets: presets, limits: luaLimits,
-            hookLimits: hookLimits)
+            hookLimits: hookLimits, intake: intake(description))
+    }
+
+    /// The intake side, as the rule API checked it: `verify` a table of strings with a `scheme`, methods from a
+    /// known list.
+    private static func intake(_ description: LuaValue) -> RuleIntake {
+        var intake = RuleIntake()
+        if case .table(let settings)? = description["verify"] {
+            intake.signature = settings.compactMapValues(\.stringValue)
+        }
+        let methods = (description["methods"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if !methods.isEmpty { intake.methods = Set(methods) }
+        intake.readsDelivery = description["delivery"] == .boolean(true)
+        intake.replies = description["replies"] == .boolean(true)
+        return intake
     }
 
     /// Sets one limit of the rule's `limits` table (names checked by the rule API).

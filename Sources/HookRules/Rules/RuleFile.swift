@@ -18,4 +18,26 @@ public struct RuleFile: Sendable {
     public let limits: LuaLimits
     /// What the host accepts of this integration's hooks, and of what its rule returns.
     public let hookLimits: HookLimits
+    /// The intake server's side of the rule: how its hooks are authenticated, which methods they may use.
+    public let intake: RuleIntake
+}
+
+/// What a rule declares for the intake server (`verify`, `methods`, `delivery`, `reply`).
+public struct RuleIntake: Sendable, Hashable {
+    /// The provider's signature scheme (`verify = "shopify"`, or a table with `scheme` and its settings); the
+    /// subscription gives the secret. nil when the rule declares none.
+    public var signature: [String: String]?
+    /// The methods the server accepts for this integration's hooks (POST unless the rule lists others).
+    public var methods: Set<String>
+    /// Whether the rule reads a delivery id from its hooks (redeliveries are then recognised).
+    public var readsDelivery: Bool
+    /// Whether the rule may answer hooks itself (`reply`).
+    public var replies: Bool
+
+    public init(signature: [String: String]? = nil, methods: Set<String> = ["POST"], readsDelivery: Bool = false, replies: Bool = false) {
+        self.signature = signature
+        self.methods = methods
+        self.readsDelivery = readsDelivery
+        self.replies = replies
+    }
 }

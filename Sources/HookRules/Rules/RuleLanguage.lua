@@ -87,7 +87,10 @@ function api.by_prefix(options)
 end
 
 local known_fields = { scopes = true, event = true, on = true, scope = true, id = true, records = true,
-  resolve = true, unmapped = true, presets = true, limits = true }
+  resolve = true, unmapped = true, presets = true, limits = true, verify = true, delivery = true, methods = true,
+  reply = true }
+-- Methods a rule may accept besides POST (the intake server refuses the others with 405).
+local method_names = { POST = true, PUT = true, PATCH = true, GET = true }
 -- Limits an integration may set for its hooks (docs/runtime.md); the host applies them.
 local limit_names = { memory_bytes = true, instructions = true, time_ms = true, json_depth = true,
   form_pairs = true, body_bytes = true, headers = true, header_bytes = true, requests = true }
@@ -148,6 +151,34 @@ local function check_spec(spec)
   end
   if spec.unmapped ~= nil and spec.unmapped ~= "ignore" and spec.unmapped ~= "error" then
     error('rule: unmapped must be "ignore" or "error"', 0)
+  end
+  if spec.verify ~= nil then
+    local kind = type(spec.verify)
+    if kind == "table" then
+      if type(spec.verify.scheme) ~= "string" then
+        error('rule: verify as a table needs a scheme, such as { scheme = "hmac", header = "X-Signature", ... }', 0)
+      end
+      for name, value in pairs(spec.verify) do
+        if type(name) ~= "string" or type(value) ~= "string" then
+          error(("rule: verify setting %s must be a string"):format(tostring(name)), 0)
+        end
+      end
+    elseif kind ~= "string" then
+      error('rule: verify must name a signature scheme, such as "shopify", or be a table with a scheme', 0)
+    end
+  end
+  for _, name in ipairs({ "delivery", "reply" }) do
+    if spec[name] ~= nil and type(spec[name]) ~= "function" then
+      error(("rule: %s must be a function or an extractor"):format(name), 0)
+    end
+  end
+  if spec.methods ~= nil then
+    if type(spec.methods) ~= "table" then error('rule: methods must be a list such as { "POST", "PUT" }', 0) end
+    for _, method in ipairs(spec.methods) do
+      if not method_names[method] then
+        error(("rule: method %q is not one of POST, PUT, PATCH, GET"):format(tostring(method)), 0)
+      end
+    end
   end
   if spec.limits ~= nil and type(spec.limits) ~= "table" then
     error("rule: limits must be a table such as { body_bytes = 1048576 }", 0)
@@ -242,8 +273,34 @@ local function failure(message)
   return { message = text, traceback = traceback(nil, 2), line = rule_line(3) or current_line }
 end
 
+-- The sender's id for this delivery (for dedup of redeliveries), read from the hook as a single-record hook's
+-- extractors read: `header "X-GitHub-Delivery"`, `field "id"` (the body's id).
+local function delivery_of(spec, hook)
+  if spec.delivery == nil then return nil end
+  local value = spec.delivery(hook.body, hook)
+  if value == nil then return nil end
+  local kind = type(value)
+  if kind ~= "string" and kind ~= "number" then
+    error(("delivery must be a string or a number, not a %s"):format(kind), 0)
+  end
+  return tostring(value)
+end
+
+-- The answer a rule asks for (a handshake, an acknowledgement body): nil for the server's usual reply.
+local function reply_of(spec, hook, subscription)
+  if spec.reply == nil then return nil end
+  local reply = spec.reply(hook, subscription)
+  if reply == nil then return nil end
+  if type(reply) ~= "table" then
+    error("reply must return nil or a table such as { status = 200, headers = { ... }, body = \"...\" }", 0)
+  end
+  return { status = reply.status, headers = reply.headers, body = reply.body }
+end
+
 local function handle(spec, hook, subscription)
   local out = { requests = {}, ignored = {}, errors = {} }
+  out.delivery = delivery_of(spec, hook)
+  out.reply = reply_of(spec, hook, subscription)
   local records = { hook.body }
   if spec.records ~= nil then
     records = spec.records(hook)
@@ -288,8 +345,16 @@ local function describe(spec)
   for name, kind in pairs(spec.presets or {}) do presets[#presets + 1] = { name = name, type = kind } end
   local limits = {}
   for name, value in pairs(spec.limits or {}) do limits[#limits + 1] = { name = name, value = value } end
+  local verify = nil
+  if type(spec.verify) == "string" then
+    verify = { scheme = spec.verify }
+  elseif spec.verify ~= nil then
+    verify = {}
+    for name, value in pairs(spec.verify) do verify[name] = value end
+  end
   return { scopes = spec.scopes, events = events, resolve = resolved, scope = spec.scope,
-    presets = presets, used_presets = used, limits = limits }
+    presets = presets, used_presets = used, limits = limits, verify = verify, methods = spec.methods,
+    replies = spec.reply ~= nil, delivery = spec.delivery ~= nil }
 end
 
 
