@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "HookServer",
             dependencies: [
-                "HookModel", "HookIntake", "HookQueue", "HookRulesConfig", "HookWorker",
+                "HookModel", "HookIntake", "HookQueue", "HookRulesConfig", "HookSignatures", "HookWorker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,8 +146,12 @@ let package = Package(
             name: "HookRulesCLI",
             dependencies: [
                 "HookModel", "HookRules", "HookRulesConfig", "HookRulesTesting", "HookCapture", "HookQueue",
-                "HookQueueLocation", "HookBulk", "HookWorker",
+                "HookQueueLocation", "HookBulk", "HookWorker", "HookServer", "HookSignatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(

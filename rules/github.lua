@@ -22,6 +22,9 @@ local function comment()
 end
 
 return rule {
+  -- Signed with the webhook's secret (X-Hub-Signature-256, the subscription's auth); each delivery has an id.
+  verify = "github",
+  delivery = header "X-GitHub-Delivery",
   scopes = { "issue/created", "issue/updated", "issue/deleted", "label/created", "label/updated", "label/deleted" },
   event = github_event,
   on = {

@@ -29,6 +29,8 @@ local function merge(scope)
 end
 
 return rule {
+  -- Signed with the app's client secret (X-HubSpot-Signature-v3 over method, URL, body and timestamp).
+  verify = "hubspot-v3",
   scopes = {
     "customer/created", "customer/updated", "customer/deleted",
     "company/created", "company/updated", "company/deleted",

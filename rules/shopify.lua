@@ -30,6 +30,9 @@ end
 local not_order_data = "not a change to the order's own data"
 
 return rule {
+  -- Signed with the app's client secret (X-Shopify-Hmac-Sha256, the subscription's auth); a redelivery keeps its id.
+  verify = "shopify",
+  delivery = header "X-Shopify-Webhook-Id",
   scopes = {
     "product/created", "product/updated", "product/deleted",
     "customer/created", "customer/updated", "customer/deleted",

@@ -29,6 +29,9 @@ local subscriptions = "subscriptions are not synced"
 local sources = "payment sources are not synced"
 
 return rule {
+  -- Signed with the endpoint's whsec_ secret (Stripe-Signature, with a timestamp); a retried event keeps its id.
+  verify = "stripe",
+  delivery = field "id",
   scopes = {
     "customer/created", "customer/updated", "customer/deleted",
     "invoice/created", "invoice/updated", "invoice/deleted",

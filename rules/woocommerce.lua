@@ -5,6 +5,15 @@
 -- resources, every topic mapped below; a restored record is an update. Custom "action.*" topics fall to the
 -- default: ignored as "not mapped by this rule".
 return rule {
+  -- Signed with the webhook's secret (X-WC-Webhook-Signature, the subscription's auth).
+  verify = "woocommerce",
+  -- When a webhook is created, WooCommerce posts an unsigned form body webhook_id=<id> and activates the webhook
+  -- only on a 200: answered here, and nothing is queued for it.
+  handshake = function(hook)
+    if type(hook.body) == "table" and hook.body.webhook_id ~= nil and hook.headers["x-wc-webhook-topic"] == nil then
+      return { status = 200 }
+    end
+  end,
   scopes = {
     "coupon/created", "coupon/updated", "coupon/deleted",
     "customer/created", "customer/updated", "customer/deleted",

@@ -92,11 +92,13 @@ public final class IntakeService: Sendable {
         }
         let methods = engine.book.rules[subscription.integration]?.intake.methods ?? ["POST"]
         guard methods.contains(received.method) else {
+            if let answer = await handshake(received, for: subscription) { return answer }
             return refuse(
                 received, 405, .method, reason: "\(received.method) is not accepted",
                 reply: ["Allow": methods.sorted().joined(separator: ", ")])
         }
         if let refusal = refusal(of: received, for: subscription, now: Date()) {
+            if let answer = await handshake(received, for: subscription) { return answer }
             return refuse(received, 401, .unauthorized, reason: refusal)
         }
         capturer?.capture(received, integration: subscription.integration)
@@ -110,6 +112,21 @@ public final class IntakeService: Sendable {
     /// without its body.
     public func refuseTooLarge(_ received: ReceivedHook, limit: Int) -> IntakeReply {
         refuse(received, 413, .tooLarge, reason: "the body is over the limit of \(limit) bytes")
+    }
+
+    /// The rule's answer when the request is a handshake it recognises (nothing is committed), else nil.
+    private func handshake(_ received: ReceivedHook, for subscription: Subscription) async -> IntakeReply? {
+        switch await engine.handshake(received.hook, subscription: subscription) {
+        case .success(let reply?):
+            log(received, status: reply.status, outcome: "handshake")
+            metrics.hook(integration: subscription.integration, subscription: subscription.id, outcome: "handshake")
+            return IntakeReply(reply)
+        case .success(nil):
+            return nil
+        case .failure(let failure):
+            logger.warning("handshake failed", metadata: ["hook": "\(received.id)", "error": "\(failure)"])
+            return nil
+        }
     }
 
     private func commit(_ outcome: HookOutcome, of received: ReceivedHook, for subscription: Subscription) async -> IntakeReply {

@@ -8,7 +8,7 @@ struct HookRulesCommand: AsyncParsableCommand {
         abstract: "Turn incoming webhooks into transfer requests with one Lua rule file per system.",
         subcommands: [
             ReplayCommand.self, TestCommand.self, CheckCommand.self, BulkCommand.self, QueueCommand.self, WorkCommand.self,
-            HooksCommand.self,
+            ServeCommand.self, SendCommand.self, HooksCommand.self,
         ]
     )
 

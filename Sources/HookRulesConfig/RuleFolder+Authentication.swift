@@ -1,3 +1,4 @@
+import Foundation
 import HookModel
 import HookSignatures
 
@@ -82,4 +83,54 @@ private struct AccessProblem: Error {
         self.message = message
         self.line = line
     }
+}
+
+/// What a sender of a subscription's hooks adds to a request: its rule's signature made with the subscription's
+/// first secret, and its first Bearer key. `hookrules send --sign` posts captures with them.
+public struct SenderCredentials: Sendable {
+    public let signer: WebhookSigner?
+    public let bearer: WebhookSecret?
+
+    /// `request` with the signature headers (replacing any it carried) and the Authorization header.
+    public func signed(_ request: WebhookRequest, at time: Date) -> WebhookRequest {
+        var signed = signer?.sign(request, at: time) ?? request
+        if let bearer {
+            var headers = HTTPHeaders(signed.headers.fields.filter { !$0.name.caseInsensitiveCompare("authorization").isSame })
+            for field in BearerKeys.authorization(bearer).fields { headers.add(field.name, field.value) }
+            signed.headers = headers
+        }
+        return signed
+    }
+}
+
+extension RuleFolder {
+    /// The credentials a sender of `subscription`'s hooks uses, from its `auth` (secrets read from `environment`).
+    public func senderCredentials(
+        for subscription: Subscription, environment: [String: String]
+    ) throws(RuleFolderError) -> SenderCredentials {
+        let place = "\(subscriptionsPath ?? folder): subscription \"\(subscription.id)\""
+        guard case .keys(let keys)? = access[subscription.id]?.authentication else {
+            return SenderCredentials(signer: nil, bearer: nil)
+        }
+        do {
+            var signer: WebhookSigner?
+            if var settings = book.rules[subscription.integration]?.intake.signature, let first = keys.secrets.first {
+                let name = settings.removeValue(forKey: "scheme") ?? ""
+                settings.merge(keys.settings.filter { $0.key != "tolerance" }) { _, subscriptions in subscriptions }
+                signer = try WebhookSigner(
+                    scheme: SignatureScheme(name: name, settings: settings),
+                    secret: WebhookSecret(resolving: first.text, environment: environment))
+            }
+            let bearer = try keys.bearer.first.map { key throws(SignatureConfigurationError) in
+                try WebhookSecret(resolving: key.text, environment: environment)
+            }
+            return SenderCredentials(signer: signer, bearer: bearer)
+        } catch {
+            throw RuleFolderError(problems: ["\(place): \(error)"])
+        }
+    }
+}
+
+extension ComparisonResult {
+    fileprivate var isSame: Bool { self == .orderedSame }
 }

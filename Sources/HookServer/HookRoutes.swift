@@ -20,9 +20,12 @@ struct HookRoutes<Context: RequestContext>: Sendable {
     private func receive(_ request: Request, _ context: Context) async throws -> Response {
         var request = request
         let subscription = try context.parameters.require("subscription")
+        var headers = HTTPHeaders(request.headers.map { (name: $0.name.rawName, value: $0.value) })
+        // HTTP/1.1's Host header arrives as the request's authority, not among its fields: put it back, as schemes
+        // that sign the URL (and captures) need it.
+        if let authority = request.head.authority, headers["host"] == nil { headers.add("Host", authority) }
         var received = ReceivedHook(
-            subscription: subscription, method: request.method.rawValue, target: request.uri.string,
-            headers: HTTPHeaders(request.headers.map { (name: $0.name.rawName, value: $0.value) }),
+            subscription: subscription, method: request.method.rawValue, target: request.uri.string, headers: headers,
             query: Self.query(of: request), body: [])
         let limit = service.maxBodyBytes(forSubscription: subscription)
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {

@@ -1,5 +1,6 @@
 import HookIntake
 import HookQueue
+import HookSignatures
 import Hummingbird
 import Logging
 import NIOCore
@@ -26,18 +27,22 @@ public struct IntakeServer: Sendable {
     let queue: any TransferQueue
     let registry: PrometheusCollectorRegistry
     let reloads: ReloadStatus
+    let apiKeys: @Sendable () -> [String: BearerKeys]
     let settings: Settings
     let logger: Logger
 
+    /// - Parameter apiKeys: each subscription's manual-sync API keys, as the configuration says now.
     public init(
         service: IntakeService, store: any HookIntakeStore, queue: any TransferQueue, registry: PrometheusCollectorRegistry,
-        reloads: ReloadStatus, settings: Settings, logger: Logger
+        reloads: ReloadStatus, apiKeys: @escaping @Sendable () -> [String: BearerKeys] = { [:] }, settings: Settings,
+        logger: Logger
     ) {
         self.service = service
         self.store = store
         self.queue = queue
         self.registry = registry
         self.reloads = reloads
+        self.apiKeys = apiKeys
         self.settings = settings
         self.logger = logger
     }
@@ -48,6 +53,7 @@ public struct IntakeServer: Sendable {
         HookRoutes(service: service).add(to: router)
         HealthRoutes(service: service, store: store, reloads: reloads).add(to: router)
         MetricsRoute(registry: registry, queue: queue).add(to: router)
+        TransferRoutes(service: service, apiKeys: apiKeys).add(to: router)
         return router
     }
 

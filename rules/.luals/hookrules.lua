@@ -35,6 +35,12 @@
 
 ---@alias HookRules.Target string|HookRules.Mapping|HookRules.Ignore|HookRules.Mapping[]|fun(record: any, hook: HookRules.Hook, subscription: HookRules.Subscription): HookRules.Target
 
+---An answer to the sender: a 2xx status (default 200), headers and a body.
+---@class HookRules.Reply
+---@field status? integer
+---@field headers? table<string, string>
+---@field body? string
+
 ---@class HookRules.Request
 ---@field scope string
 ---@field id string|integer
@@ -52,6 +58,12 @@
 ---@field resolve? table<string, HookRules.Resolver>  Prerequisite steps, by the generic scope they resolve.
 ---@field unmapped? "ignore"|"error"     What an event missing from `on` does (default "ignore").
 ---@field presets? table<string, "boolean"|"string"|"number"|"integer"|"table">  Presets a subscription may set, with their types.
+---@field limits? table<string, integer>  Limits for this integration's hooks (docs/runtime.md).
+---@field verify? string|table<string, string>  The provider's signature scheme ("shopify", or { scheme = "hmac", ... }); the subscription gives the secret.
+---@field delivery? HookRules.Extractor  Where the sender's delivery id is: a redelivery with the same id adds nothing.
+---@field methods? ("POST"|"PUT"|"PATCH"|"GET")[]  Methods the intake server accepts for these hooks (default POST).
+---@field reply? fun(hook: HookRules.Hook, subscription: HookRules.Subscription): HookRules.Reply|nil  The answer to send after the commit.
+---@field handshake? fun(hook: HookRules.Hook, subscription: HookRules.Subscription): HookRules.Reply|nil  Answers a request that is not an authenticated hook; nothing is queued.
 
 ---Declares the rule of this file. The file must `return rule { ... }`.
 ---@param spec HookRules.RuleSpec

@@ -77,6 +77,7 @@ enum RuleDescription {
         if !methods.isEmpty { intake.methods = Set(methods) }
         intake.readsDelivery = description["delivery"] == .boolean(true)
         intake.replies = description["replies"] == .boolean(true)
+        intake.handshakes = description["handshakes"] == .boolean(true)
         return intake
     }
 

@@ -33,11 +33,18 @@ public struct RuleIntake: Sendable, Hashable {
     public var readsDelivery: Bool
     /// Whether the rule may answer hooks itself (`reply`).
     public var replies: Bool
+    /// Whether the rule answers handshakes (`handshake`): requests that are not authenticated hooks (a GET
+    /// challenge, an unsigned activation ping), answered without committing anything.
+    public var handshakes: Bool
 
-    public init(signature: [String: String]? = nil, methods: Set<String> = ["POST"], readsDelivery: Bool = false, replies: Bool = false) {
+    public init(
+        signature: [String: String]? = nil, methods: Set<String> = ["POST"], readsDelivery: Bool = false,
+        replies: Bool = false, handshakes: Bool = false
+    ) {
         self.signature = signature
         self.methods = methods
         self.readsDelivery = readsDelivery
         self.replies = replies
+        self.handshakes = handshakes
     }
 }

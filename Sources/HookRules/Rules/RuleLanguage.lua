@@ -88,7 +88,7 @@ end
 
 local known_fields = { scopes = true, event = true, on = true, scope = true, id = true, records = true,
   resolve = true, unmapped = true, presets = true, limits = true, verify = true, delivery = true, methods = true,
-  reply = true }
+  reply = true, handshake = true }
 -- Methods a rule may accept besides POST (the intake server refuses the others with 405).
 local method_names = { POST = true, PUT = true, PATCH = true, GET = true }
 -- Limits an integration may set for its hooks (docs/runtime.md); the host applies them.
@@ -167,7 +167,7 @@ local function check_spec(spec)
       error('rule: verify must name a signature scheme, such as "shopify", or be a table with a scheme', 0)
     end
   end
-  for _, name in ipairs({ "delivery", "reply" }) do
+  for _, name in ipairs({ "delivery", "reply", "handshake" }) do
     if spec[name] ~= nil and type(spec[name]) ~= "function" then
       error(("rule: %s must be a function or an extractor"):format(name), 0)
     end
@@ -354,7 +354,7 @@ local function describe(spec)
   end
   return { scopes = spec.scopes, events = events, resolve = resolved, scope = spec.scope,
     presets = presets, used_presets = used, limits = limits, verify = verify, methods = spec.methods,
-    replies = spec.reply ~= nil, delivery = spec.delivery ~= nil }
+    replies = spec.reply ~= nil, delivery = spec.delivery ~= nil, handshakes = spec.handshake ~= nil }
 end
 
 
@@ -366,6 +366,15 @@ function api.rule(spec)
   return {
     handle = function(hook, subscription) return handle(spec, hook, subscription) end,
     describe = function() return describe(spec) end,
+    handshake = function(hook, subscription)
+      if spec.handshake == nil then return nil end
+      local reply = spec.handshake(hook, subscription)
+      if reply == nil then return nil end
+      if type(reply) ~= "table" then
+        error("handshake must return nil or a table such as { status = 200, body = \"...\" }", 0)
+      end
+      return { status = reply.status, headers = reply.headers, body = reply.body }
+    end,
   }
 end
 
