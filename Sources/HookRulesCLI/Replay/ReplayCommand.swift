@@ -11,8 +11,10 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Run captured webhooks through the rules and print the transfer requests they produce.",
         discussion: """
-            A capture is a body file with an optional <name>.headers.json beside it, or a capture envelope \
-            <name>.hook.json (docs/captures.md). The integration comes from --subscription, else the envelope, \
+            A capture is a body file of any name with an optional <name>.headers.json beside it, or a capture \
+            envelope <name>.hook.json (docs/captures.md). In a folder every file is replayed except headers \
+            sidecars, hidden files and Markdown notes, which are listed on stderr as skipped, each with why; a \
+            0-byte body file is refused. The integration comes from --subscription, else the envelope, \
             else the name of the folder the capture sits in; its rule is <rules>/<integration>.lua. The \
             subscription is the one named by --subscription or the envelope, else the integration's only \
             subscription in the subscriptions file, else a default one named after the integration (no presets, \
@@ -62,15 +64,16 @@ struct ReplayCommand: AsyncParsableCommand {
         var failures = 0
         var enqueued = EnqueueReceipt(ids: [], inserted: 0, coalesced: 0)
         for path in paths {
-            let captures: [String]
+            let listing: CaptureListing
             do {
-                captures = try CapturedHook.paths(under: path)
+                listing = try CaptureListing(under: path)
             } catch {
                 printError("\(error)")
                 failures += 1
                 continue
             }
-            for capture in captures {
+            for skipped in listing.skipped { printError("skipped \(skipped)") }
+            for capture in listing.captures {
                 do {
                     let outcome = try await replay(capture, with: engine)
                     printer.print(outcome, capture: capture)
