@@ -66,8 +66,13 @@ public struct RuleBook: Sendable {
                     integration: integration, script: script, limits: limitsByIntegration[integration] ?? limits,
                     description: description)
             } catch let error as LuaError {
-                let location = SourceLocation(error.location ?? LuaSourceLocation(chunk: script.name, line: script.ruleCallLine))
-                problems.append(RuleFailure(message: error.message, location: location))
+                let location = SourceLocation(
+                    error.location ?? LuaSourceLocation(chunk: script.name, line: RuleSourceLines(script).ruleCallLine))
+                // The host asked the file's result for its `describe` function: a file that does not return
+                // `rule { ... }` has none, and the runtime's wording names that internal function.
+                let message = error.kind == .contract
+                    ? "the rule file does not return its rule: it must end with `return rule { ... }`" : error.message
+                problems.append(RuleFailure(message: message, location: location))
             } catch let error as RuleFailure {
                 problems.append(error)
             } catch {
