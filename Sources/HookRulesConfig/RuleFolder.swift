@@ -13,14 +13,18 @@ public struct RuleFolder: Sendable {
     public let subscriptions: [Subscription]
 
     /// Loads and checks the rule files and the subscriptions. Every problem is reported, each with its file and line.
+    /// With ``RuleBook/LoadPolicy/keepLoadable``, rule files that fail to load are left out of the book and listed
+    /// in its `failed` (their subscriptions are still read, their presets unchecked); a problem in the
+    /// subscriptions file still refuses the folder.
     public static func load(
         folder: String, subscriptionsPath: String? = nil, limits: LuaLimits = LuaLimits(),
-        limitsByIntegration: [String: LuaLimits] = [:]
+        limitsByIntegration: [String: LuaLimits] = [:], policy: RuleBook.LoadPolicy = .allOrNothing
     ) throws(RuleFolderError) -> RuleFolder {
         let path = subscriptionsPath ?? SubscriptionsFile.defaultPath(inRulesFolder: folder)
         let book: RuleBook
         do {
-            book = try RuleBook.load(folder: folder, limits: limits, limitsByIntegration: limitsByIntegration)
+            book = try RuleBook.load(
+                folder: folder, limits: limits, limitsByIntegration: limitsByIntegration, policy: policy)
         } catch {
             throw RuleFolderError(problems: error.problems.map(\.description))
         }

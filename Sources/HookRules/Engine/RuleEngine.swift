@@ -72,8 +72,14 @@ public final class RuleEngine: Sendable {
         var outcome = HookOutcome(hookId: hook.id, generation: rules.generation)
         guard let rule = rules.book.rules[subscription.integration], let pool = rules.pools[subscription.integration]
         else {
-            outcome.errors.append(RuleFailure(
-                message: "no rule for integration \"\(subscription.integration)\" in \(rules.book.folder)"))
+            if let problems = rules.book.failed[subscription.integration] {
+                outcome.errors = problems.map {
+                    RuleFailure(message: "the rule did not load: \($0.message)", location: $0.location)
+                }
+            } else {
+                outcome.errors.append(RuleFailure(
+                    message: "no rule for integration \"\(subscription.integration)\" in \(rules.book.folder)"))
+            }
             return outcome
         }
         let arguments = [HookInput.hook(hook, for: subscription), HookInput.subscription(subscription)]

@@ -23,8 +23,9 @@ struct ReplayCommand: AsyncParsableCommand {
             With --enqueue the requests also go on the dispatch queue (--queue), one transaction per capture.
 
             One JSON object per transfer request is printed on stdout (JSON Lines). Ignored records and failures \
-            go to stderr with their reason. Exit status: 0 when every capture resolved, 1 when any failed, 64 for \
-            usage errors.
+            go to stderr with their reason. A rule file that does not load fails its own integration's captures, \
+            naming its problem; the others still run. Exit status: 0 when every capture resolved, 1 when any \
+            failed or a rule file did not load, 64 for usage errors.
 
             Examples:
               hookrules replay samples/
@@ -54,7 +55,8 @@ struct ReplayCommand: AsyncParsableCommand {
     var paths: [String]
 
     mutating func run() async throws {
-        let rules = try ruleOptions.load()
+        let rules = try ruleOptions.load(policy: .keepLoadable)
+        let ruleProblems = printProblems(rules.book.problems)
         if let subscription, rules.directory[subscription] == nil {
             throw rules.unknownSubscription(subscription)
         }
@@ -95,14 +97,16 @@ struct ReplayCommand: AsyncParsableCommand {
             printError("enqueued \(enqueued.inserted + enqueued.coalesced) request(s) on \(queueOptions.location)"
                 + (enqueued.coalesced > 0 ? " (\(enqueued.coalesced) merged into equal pending ones)" : ""))
         }
-        if failures > 0 { throw CommandFailure("\(failures) capture(s) failed") }
+        let summary = (failures > 0 ? ["\(failures) capture(s) failed"] : [])
+            + (ruleProblems > 0 ? ["\(rules.book.failed.count) rule file(s) did not load"] : [])
+        if !summary.isEmpty { throw CommandFailure(summary) }
     }
 
     private func replay(_ path: String, with engine: RuleEngine) async throws -> HookOutcome {
         let capture = try CapturedHook(path: path)
         let subscription = try capture.subscription(
-            named: self.subscription, in: engine.subscriptions, integrations: Set(engine.book.rules.keys),
-            rulesFolder: ruleOptions.rules)
+            named: self.subscription, in: engine.subscriptions,
+            integrations: Set(engine.book.rules.keys).union(engine.book.failed.keys), rulesFolder: ruleOptions.rules)
         return await engine.process(capture.hook(subscription: subscription), subscription: subscription)
     }
 }

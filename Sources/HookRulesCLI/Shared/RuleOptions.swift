@@ -17,16 +17,18 @@ struct RuleOptions: ParsableArguments {
 
     @OptionGroup var subscriptionsOption: SubscriptionsOption
 
-    func load() throws(CommandFailure) -> RuleFolder {
-        try RuleFolder.loadForCommand(folder: rules, subscriptionsPath: subscriptionsOption.subscriptions)
+    func load(policy: RuleBook.LoadPolicy = .allOrNothing) throws(CommandFailure) -> RuleFolder {
+        try RuleFolder.loadForCommand(folder: rules, subscriptionsPath: subscriptionsOption.subscriptions, policy: policy)
     }
 }
 
 extension RuleFolder {
     /// The folder and its subscriptions; problems become a failure listing each with its file and line.
-    static func loadForCommand(folder: String, subscriptionsPath: String?) throws(CommandFailure) -> RuleFolder {
+    static func loadForCommand(
+        folder: String, subscriptionsPath: String?, policy: RuleBook.LoadPolicy = .allOrNothing
+    ) throws(CommandFailure) -> RuleFolder {
         do {
-            return try RuleFolder.load(folder: folder, subscriptionsPath: subscriptionsPath)
+            return try RuleFolder.load(folder: folder, subscriptionsPath: subscriptionsPath, policy: policy)
         } catch {
             throw .problems(error.problems)
         }

@@ -11,7 +11,8 @@ struct TestCommand: AsyncParsableCommand {
         discussion: """
             Each case replays a capture (or a hook written into the case) through its rule and compares the \
             outcome with the case's requests, ignored records or expected error (docs/testing-rules.md). The exit \
-            status is 1 when any case fails.
+            status is 1 when any case fails. A rule file that does not load fails its own cases, naming its \
+            problem; the other rules' cases still run.
 
             --coverage then lists, per rule file, how many of its executable lines the cases ran, and shows the \
             lines they never reached; --coverage-lcov writes the same as an LCOV tracefile. With --filter, only \
@@ -54,7 +55,9 @@ struct TestCommand: AsyncParsableCommand {
     private var countingLines: Bool { coverage || coverageLCOV != nil }
 
     mutating func run() async throws {
-        let rules = try RuleFolder.loadForCommand(folder: folder, subscriptionsPath: subscriptionsOption.subscriptions)
+        let rules = try RuleFolder.loadForCommand(
+            folder: folder, subscriptionsPath: subscriptionsOption.subscriptions, policy: .keepLoadable)
+        let ruleProblems = printProblems(rules.book.problems)
         let engine = try rules.commandEngine(countingLines: countingLines)
         let runner = FixtureRunner(engine: engine)
         let paths = RuleFixtureFile.paths(in: folder)
@@ -92,7 +95,10 @@ struct TestCommand: AsyncParsableCommand {
             // Unfiltered, every rule file is reported, those without fixtures too (they are the least covered).
             try await reportCoverage(of: filter == nil ? Set(engine.book.rules.keys) : integrationsRun, by: engine)
         }
-        if (failed > 0 && !update) || broken > 0 { throw CommandFailure([], status: CommandFailure.failureStatus) }
+        let summary = ruleProblems > 0 ? ["\(rules.book.failed.count) rule file(s) did not load"] : []
+        if !summary.isEmpty || (failed > 0 && !update) || broken > 0 {
+            throw CommandFailure(summary, status: CommandFailure.failureStatus)
+        }
     }
 
     private func reportCoverage(of integrations: Set<String>, by engine: RuleEngine) async throws {

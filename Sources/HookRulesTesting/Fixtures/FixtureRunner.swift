@@ -24,7 +24,8 @@ public struct FixtureRunner: Sendable {
     public func run(_ fixtureCase: FixtureCase, of file: RuleFixtureFile) async -> FixtureResult {
         var result = FixtureResult(file: file.path, integration: file.integration, fixtureCase: fixtureCase)
         guard engine.book.rules[file.integration] != nil else {
-            result.problems = ["no rule file for integration \"\(file.integration)\" in \(engine.book.folder)"]
+            result.problems = engine.book.failed[file.integration].map { $0.map { "the rule did not load: \($0)" } }
+                ?? ["no rule file for integration \"\(file.integration)\" in \(engine.book.folder)"]
             return result
         }
         let subscription: Subscription
@@ -74,7 +75,7 @@ public struct FixtureResult: Sendable {
     public let file: String
     public let integration: String
     public let fixtureCase: FixtureCase
-    /// Nil when the case could not run (a missing capture, an unknown subscription).
+    /// Nil when the case could not run (its rule did not load, a missing capture, an unknown subscription).
     public var outcome: HookOutcome?
     /// Empty when the case passed; otherwise the diff or the reason it could not run.
     public var problems: [String] = []

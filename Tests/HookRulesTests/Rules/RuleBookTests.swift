@@ -54,6 +54,19 @@ struct RuleBookTests {
         #expect(found.first?.location == SourceLocation(file: "rules/shop.lua", line: 2))
     }
 
+    @Test("keeping the loadable rules: a broken file is listed with its problems, the others load")
+    func keepLoadable() throws {
+        let scripts = [
+            ("shop", LuaScript(name: "rules/shop.lua", text: "return rule { scopes = { 'product/updated' }, scope = 'product/updated' }")),
+            ("crm", LuaScript(name: "rules/crm.lua", text: "return rule {\n  scopes = { 'customer/updated' }\n  scope = 'x' }")),
+        ]
+        let book = try RuleBook.load(scripts: scripts, policy: .keepLoadable)
+        #expect(Set(book.rules.keys) == ["shop"])
+        #expect(book.failed["crm"]?.first?.location == SourceLocation(file: "rules/crm.lua", line: 3))
+        #expect(book.problems == book.failed["crm"])
+        #expect(throws: RuleBookError.self) { try RuleBook.load(scripts: scripts) }
+    }
+
     @Test("the mappings a rule declares are read with the lines they are written on")
     func mappings() throws {
         let book = try RuleBook.load(scripts: [("shop", LuaScript(name: "rules/shop.lua", text: """
