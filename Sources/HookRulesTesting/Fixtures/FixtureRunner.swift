@@ -1,8 +1,5 @@
-import Foundation
-import HookCapture
 import HookModel
 import HookRules
-import HookRulesConfig
 
 /// Runs fixture cases through a ``RuleEngine`` and says which match their expectations.
 public struct FixtureRunner: Sendable {
@@ -21,52 +18,26 @@ public struct FixtureRunner: Sendable {
         return results
     }
 
+    /// A case whose rule did not load, or that cannot be prepared (see ``RuleFixtureFile/prepare(_:subscriptions:)``),
+    /// does not run: its result has no outcome and says why.
     public func run(_ fixtureCase: FixtureCase, of file: RuleFixtureFile) async -> FixtureResult {
         var result = FixtureResult(file: file.path, integration: file.integration, fixtureCase: fixtureCase)
-        guard engine.book.rules[file.integration] != nil else {
-            result.problems = engine.book.failed[file.integration].map { $0.map { "the rule did not load: \($0)" } }
-                ?? ["no rule file for integration \"\(file.integration)\" in \(engine.book.folder)"]
+        let ruleProblems = file.ruleProblems(in: engine.book)
+        guard ruleProblems.isEmpty else {
+            result.problems = ruleProblems
             return result
         }
-        let subscription: Subscription
-        let capture: CapturedHook
+        let prepared: PreparedCase
         do {
-            subscription = try self.subscription(for: fixtureCase.subscription ?? file.subscription, integration: file.integration)
-            capture = try hook(fixtureCase.hook, of: file)
+            prepared = try file.prepare(fixtureCase, subscriptions: engine.subscriptions)
         } catch {
-            result.problems = ["\(error)"]
+            result.problems = [error.message]
             return result
         }
-        let outcome = await engine.process(capture.hook(subscription: subscription), subscription: subscription)
+        let outcome = await engine.process(prepared.hook, subscription: prepared.subscription)
         result.outcome = outcome
         result.problems = FixtureComparison(expected: fixtureCase.expected, outcome: outcome).differences
         return result
-    }
-
-    private func subscription(
-        for choice: FixtureSubscription?, integration: String
-    ) throws(SubscriptionLookupError) -> Subscription {
-        switch choice {
-        case .named(let id):
-            return try engine.subscriptions.subscription(id: id, integration: integration)
-        case .inline(let id, let presets, let deletes):
-            return Subscription(id: id ?? "fixture", integration: integration, presets: presets, deletes: deletes)
-        case nil:
-            return try engine.subscriptions.subscription(id: nil, integration: integration)
-        }
-    }
-
-    private func hook(_ hook: FixtureHook, of file: RuleFixtureFile) throws(CaptureError) -> CapturedHook {
-        switch hook {
-        case .file(let relative):
-            let folder = (file.path as NSString).deletingLastPathComponent
-            let path = relative.hasPrefix("/") ? relative : (folder as NSString).appendingPathComponent(relative)
-            return try CapturedHook(path: (path as NSString).standardizingPath)
-        case .inline(let headers, let body):
-            return CapturedHook(
-                path: "\(file.path)#inline", integration: file.integration,
-                headers: HTTPHeaders(headers.map { (name: $0.name, value: $0.value) }), body: Array(body.utf8))
-        }
     }
 }
 
