@@ -29,21 +29,9 @@ extension LuaValue {
         return text.contains(where: { $0 == "." || $0 == "e" || $0 == "n" || $0 == "i" }) ? text : text + ".0"
     }
 
-    /// Double-quoted with the escapes a Lua string literal uses.
+    /// Double-quoted with the escapes a Lua string literal uses: other control characters as `\ddd`.
     private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: result += "\\\(scalar.value)"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        text.doubleQuoted { $0.value < 0x20 || $0.value == 0x7F ? "\\\($0.value)" : nil }
     }
 
     private static func isName(_ key: String) -> Bool {

@@ -14,6 +14,10 @@ struct TestCommand: AsyncParsableCommand {
             status is 1 when any case fails. A rule file that does not load fails its own cases, naming its \
             problem; the other rules' cases still run.
 
+            --update rewrites, in place, each failing case (with --filter, each failing selected case) to expect \
+            what its rule does now; passing cases, other files and comments stay byte for byte. A case that could \
+            not run cannot be rewritten: the exit status is then 1.
+
             --coverage then lists, per rule file, how many of its executable lines the cases ran, and shows the \
             lines they never reached; --coverage-lcov writes the same as an LCOV tracefile. With --filter, only \
             the rule files of the selected cases are reported, with the lines those cases ran.
@@ -21,7 +25,7 @@ struct TestCommand: AsyncParsableCommand {
             Examples:
               hookrules test rules/
               hookrules test rules/ --filter shopify
-              hookrules test rules/ --update          # rewrite expectations from what the rules do now
+              hookrules test rules/ --update          # rewrite failing cases from what the rules do now
               hookrules test rules/ --junit build/fixtures.xml
               hookrules test rules/ --coverage        # after the results, per rule file:
                 rules/github.lua  19/20 lines (95 %)  never reached: 5
@@ -38,7 +42,7 @@ struct TestCommand: AsyncParsableCommand {
     @Option(help: "Run only cases whose file or name contains this text.")
     var filter: String?
 
-    @Flag(help: "Rewrite each fixture file's expectations from the current outcome (golden files).")
+    @Flag(help: "Rewrite each failing case to expect the current outcome (golden files), leaving the rest as it is.")
     var update = false
 
     @Option(help: ArgumentHelp("Also write the results as JUnit XML.", valueName: "file"))
@@ -65,6 +69,7 @@ struct TestCommand: AsyncParsableCommand {
         var all: [FixtureResult] = []
         var integrationsRun: Set<String> = []
         var broken = 0
+        var notUpdated = 0
         for path in paths {
             let file: RuleFixtureFile
             do {
@@ -80,9 +85,7 @@ struct TestCommand: AsyncParsableCommand {
                 report(result)
                 results.append(result)
             }
-            if update, filter == nil, !results.isEmpty {
-                try rewrite(file, with: results)
-            }
+            if update { notUpdated += try rewrite(file, with: results) }
             all += results
             if !results.isEmpty { integrationsRun.insert(file.integration) }
         }
@@ -95,7 +98,9 @@ struct TestCommand: AsyncParsableCommand {
             // Unfiltered, every rule file is reported, those without fixtures too (they are the least covered).
             try await reportCoverage(of: filter == nil ? Set(engine.book.rules.keys) : integrationsRun, by: engine)
         }
-        let summary = ruleProblems > 0 ? ["\(rules.book.failed.count) rule file(s) did not load"] : []
+        var summary: [String] = []
+        if notUpdated > 0 { summary.append("\(notUpdated) failing case(s) could not be updated") }
+        if ruleProblems > 0 { summary.append("\(rules.book.failed.count) rule file(s) did not load") }
         if !summary.isEmpty || (failed > 0 && !update) || broken > 0 {
             throw CommandFailure(summary, status: CommandFailure.failureStatus)
         }
@@ -135,9 +140,20 @@ struct TestCommand: AsyncParsableCommand {
         }
     }
 
-    private func rewrite(_ file: RuleFixtureFile, with results: [FixtureResult]) throws {
-        let text = try file.updated(with: results)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: file.path))
-        print("updated \(file.path)")
+    /// Writes the file when a case was rewritten; returns how many failing cases could not be.
+    private func rewrite(_ file: RuleFixtureFile, with results: [FixtureResult]) throws -> Int {
+        let change = file.updating(with: results)
+        if let text = change.text {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: file.path), options: .atomic)
+            } catch {
+                throw CommandFailure("cannot write \(file.path): \(error.localizedDescription)")
+            }
+            print("updated \(file.path): \(change.updated.count) case(s)")
+        }
+        for skipped in change.notUpdated {
+            printError("\(file.path):\(skipped.fixtureCase.line): case \"\(skipped.fixtureCase.name)\" not updated: \(skipped.reason)")
+        }
+        return change.notUpdated.count
     }
 }

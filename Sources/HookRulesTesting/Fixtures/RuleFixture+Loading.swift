@@ -52,15 +52,7 @@ extension RuleFixtureFile {
             problems.append(error)
         }
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
-        return RuleFixtureFile(
-            path: path, integration: integration, header: leadingComments(text), subscription: subscription,
-            cases: cases)
-    }
-
-    private static func leadingComments(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .prefix { $0.hasPrefix("#") }
-            .map { $0 + "\n" }.joined()
+        return RuleFixtureFile(path: path, integration: integration, source: text, subscription: subscription, cases: cases)
     }
 
     private static func readCase(_ node: Node, number: Int, in document: YAMLDocument) throws(ConfigProblem) -> FixtureCase {

@@ -12,8 +12,8 @@ public struct RuleFixtureFile: Sendable {
     public let path: String
     /// From the file name: `shopify.fixtures.yaml` tests `shopify.lua`.
     public let integration: String
-    /// The comment lines at the top of the file, kept when expectations are rewritten.
-    public let header: String
+    /// The file's text as read, which `--update` edits in place (see ``updating(with:)``).
+    public let source: String
     /// Used by cases that name none.
     public let subscription: FixtureSubscription?
     public var cases: [FixtureCase]
