@@ -30,7 +30,9 @@ struct TestCommandTests {
         let junit = copy.root.appendingPathComponent("fixtures.xml")
         _ = try CommandRunner.run(["test", copy.rules.path, "--junit", junit.path])
         let xml = try String(contentsOf: junit, encoding: .utf8)
-        #expect(xml.contains(#"<failure message="requests:">"#) && xml.contains("&quot;788032119674292901&quot;"))
+        #expect(xml.contains(
+            #"<failure message="requests: - product/updated &quot;788032119674292901&quot;; + product/updated &quot;788032119674292900&quot;">"#),
+            "\(xml)")
 
         let update = try CommandRunner.run(["test", copy.rules.path, "--update"])
         #expect(update.stdout.contains("updated \(copy.rules.path)/shopify.fixtures.yaml"))

@@ -54,4 +54,26 @@ public struct FixtureResult: Sendable {
     public var passed: Bool { problems.isEmpty }
     /// `rules/shopify.fixtures.yaml:12`, where the case is written.
     public var location: String { "\(file):\(fixtureCase.line)" }
+
+    /// The failure in one line, for reports that show one (a JUnit failure's message): each changed line of the
+    /// diff's first section after its heading, `requests: - product/updated "1"; + product/updated "2"`, or the
+    /// reason the case could not run. Empty when the case passed.
+    public var summary: String {
+        var heading: String?
+        var changes: [String] = []
+        for line in problems {
+            if line.hasPrefix("- ") || line.hasPrefix("+ ") {
+                changes.append(line)
+            } else if line.hasPrefix("  ") {
+                continue  // a line that matches
+            } else if line.hasSuffix(":"), !line.contains(" ") || line.hasPrefix("errors ") {
+                if !changes.isEmpty { break }
+                heading = line
+            } else if changes.isEmpty {
+                return line  // not a diff: why the case could not run
+            }
+        }
+        let shown = changes.prefix(4).joined(separator: "; ") + (changes.count > 4 ? "; ..." : "")
+        return [heading, shown].compactMap { $0 }.joined(separator: " ")
+    }
 }
