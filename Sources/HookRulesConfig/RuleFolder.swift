@@ -40,8 +40,8 @@ public struct RuleFolder: Sendable {
     public var directory: SubscriptionDirectory { SubscriptionDirectory(subscriptions) }
 
     /// An engine running these rules for these subscriptions.
-    public func engine(countingLines: Bool = false) throws(LuaError) -> RuleEngine {
-        try RuleEngine(book: book, subscriptions: subscriptions, countingLines: countingLines)
+    public func engine(measuringCoverage: Bool = false) throws(LuaError) -> RuleEngine {
+        try RuleEngine(book: book, subscriptions: subscriptions, measuringCoverage: measuringCoverage)
     }
 }
 

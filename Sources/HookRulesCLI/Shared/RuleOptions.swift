@@ -35,9 +35,9 @@ extension RuleFolder {
     }
 
     /// An engine for a command; a state that cannot start is a failure.
-    func commandEngine(countingLines: Bool = false) throws(CommandFailure) -> RuleEngine {
+    func commandEngine(measuringCoverage: Bool = false) throws(CommandFailure) -> RuleEngine {
         do {
-            return try engine(countingLines: countingLines)
+            return try engine(measuringCoverage: measuringCoverage)
         } catch {
             throw CommandFailure("cannot start the rules: \(error)")
         }
