@@ -170,6 +170,7 @@ let package = Package(
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),
         .testTarget(name: "HookModelTests", dependencies: ["HookModel"]),
+        .testTarget(name: "HookCaptureTests", dependencies: ["HookCapture"]),
         // A rule loaded from source with one subscription, and the bundled samples: shared by the rule tests.
         .target(name: "RuleTestSupport", dependencies: ["HookModel", "HookRules", "LuaRuntime"], path: "Tests/RuleTestSupport"),
         .testTarget(

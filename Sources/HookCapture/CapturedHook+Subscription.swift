@@ -18,7 +18,8 @@ extension CapturedHook {
         do {
             return try directory.subscription(id: named, integration: integration)
         } catch {
-            throw CaptureError(path: path, reason: error.message)
+            // Only `replay` asks: its way to name one of several subscriptions is its option.
+            throw CaptureError(path: path, reason: error.message(namingOne: "with --subscription"))
         }
     }
 }

@@ -26,12 +26,15 @@ public struct CapturedHook: Sendable {
             receivedAt: receivedAt ?? Date())
     }
 
-    public static func isSidecar(_ path: String) -> Bool { path.hasSuffix(".headers.json") }
+    /// A body's headers sidecar is named `<name>.headers.json` for the body `<name>.<extension>`.
+    static let sidecarSuffix = ".headers.json"
+
+    public static func isSidecar(_ path: String) -> Bool { path.hasSuffix(sidecarSuffix) }
 
     public static func isEnvelope(_ path: String) -> Bool { path.hasSuffix(CaptureEnvelope.fileSuffix) }
 
     static func sidecarPath(of path: String) -> String {
-        URL(fileURLWithPath: path).deletingPathExtension().path + ".headers.json"
+        (path as NSString).deletingPathExtension + sidecarSuffix
     }
 
     public init(path: String) throws(CaptureError) {
@@ -49,6 +52,14 @@ public struct CapturedHook: Sendable {
             id = envelope.id
             receivedAt = envelope.receivedAt
         } else {
+            // An empty file is far more often a capture that went wrong than a hook without a body; an envelope
+            // can record the latter exactly.
+            guard !data.isEmpty else {
+                throw CaptureError(
+                    path: path,
+                    reason: "the body file is empty (0 bytes); a hook received without a body is captured as an "
+                        + "envelope (\(CaptureEnvelope.fileSuffix), docs/captures.md)")
+            }
             body = Array(data)
             headers = try Self.readHeaders(at: Self.sidecarPath(of: path))
             query = [:]
@@ -97,21 +108,6 @@ public struct CapturedHook: Sendable {
             headers.add(name, text)
         }
         return headers
-    }
-
-    /// Every capture under `path` (a file, or a folder searched recursively) in a stable order: `.json` bodies and
-    /// envelopes, sidecars left out.
-    public static func paths(under path: String) throws(CaptureError) -> [String] {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw CaptureError(path: path, reason: "no such file or folder")
-        }
-        guard isFolder.boolValue else { return [path] }
-        let found = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
-        return found
-            .filter { $0.hasSuffix(".json") && !isSidecar($0) }
-            .map { (path as NSString).appendingPathComponent($0) }
-            .sorted()
     }
 }
 

@@ -12,10 +12,9 @@ public struct SubscriptionDirectory: Sendable {
 
     public func subscription(id: String?, integration: String) throws(SubscriptionLookupError) -> Subscription {
         if let id {
-            guard let found = self[id] else { throw SubscriptionLookupError(message: "unknown subscription \"\(id)\"") }
+            guard let found = self[id] else { throw .unknown(id: id) }
             guard found.integration == integration else {
-                throw SubscriptionLookupError(
-                    message: "subscription \"\(id)\" is for \(found.integration), not \(integration)")
+                throw .otherIntegration(id: id, integration: found.integration, wanted: integration)
             }
             return found
         }
@@ -23,14 +22,34 @@ public struct SubscriptionDirectory: Sendable {
         switch candidates.count {
         case 0: return Subscription(id: integration, integration: integration)
         case 1: return candidates[0]
-        default:
-            throw SubscriptionLookupError(message: "several subscriptions use \(integration) ("
-                + candidates.map(\.id).joined(separator: ", ") + "); name one with --subscription")
+        default: throw .several(integration: integration, ids: candidates.map(\.id))
         }
     }
 }
 
-public struct SubscriptionLookupError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
+/// Why no subscription was found. How to name one depends on who asks (`replay --subscription`, a fixture's
+/// `subscription:`), so the caller words that part: ``message(namingOne:)``.
+public enum SubscriptionLookupError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknown(id: String)
+    case otherIntegration(id: String, integration: String, wanted: String)
+    /// Several subscriptions use the integration and none was named.
+    case several(integration: String, ids: [String])
+
+    /// The message, ending for ``several(integration:ids:)`` with how the caller's user names one: `how` is
+    /// `"with --subscription"` for `replay`.
+    public func message(namingOne how: String) -> String {
+        guard case .several = self else { return description }
+        return "\(description); name one \(how)"
+    }
+
+    public var description: String {
+        switch self {
+        case .unknown(let id):
+            "unknown subscription \"\(id)\""
+        case .otherIntegration(let id, let integration, let wanted):
+            "subscription \"\(id)\" is for \(integration), not \(wanted)"
+        case .several(let integration, let ids):
+            "several subscriptions use \(integration) (\(ids.joined(separator: ", ")))"
+        }
+    }
 }

@@ -14,7 +14,7 @@ struct ResultReadersBenchmark {
     init(rules: String, samples: String, seconds: Double) throws {
         let folder = try RuleFolder.load(folder: rules)
         var probes: [(String, Hook, Subscription, RuleFile)] = []
-        for path in try CapturedHook.paths(under: samples) {
+        for path in try CaptureListing(under: samples).captures {
             let capture = try CapturedHook(path: path)
             guard let rule = folder.book.rules[capture.integration] else { continue }
             let subscription = try folder.directory.subscription(id: nil, integration: capture.integration)

@@ -13,7 +13,7 @@ struct RulePathBenchmark {
         let folder = try RuleFolder.load(folder: rules)
         let (book, subscriptions, directory) = (folder.book, folder.subscriptions, folder.directory)
         var captures: [RuleRunComparison.Capture] = []
-        for path in try CapturedHook.paths(under: samples) {
+        for path in try CaptureListing(under: samples).captures {
             let capture = try CapturedHook(path: path)
             guard let rule = book.rules[capture.integration] else { continue }
             captures.append(RuleRunComparison.Capture(

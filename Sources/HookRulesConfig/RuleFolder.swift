@@ -15,14 +15,18 @@ public struct RuleFolder: Sendable {
     public let access: [String: SubscriptionAccess]
 
     /// Loads and checks the rule files and the subscriptions. Every problem is reported, each with its file and line.
+    /// With ``RuleBook/LoadPolicy/keepLoadable``, rule files that fail to load are left out of the book and listed
+    /// in its `failed` (their subscriptions are still read, their presets unchecked); a problem in the
+    /// subscriptions file still refuses the folder.
     public static func load(
         folder: String, subscriptionsPath: String? = nil, limits: LuaLimits = LuaLimits(),
-        limitsByIntegration: [String: LuaLimits] = [:]
+        limitsByIntegration: [String: LuaLimits] = [:], policy: RuleBook.LoadPolicy = .allOrNothing
     ) throws(RuleFolderError) -> RuleFolder {
         let path = subscriptionsPath ?? SubscriptionsFile.defaultPath(inRulesFolder: folder)
         let book: RuleBook
         do {
-            book = try RuleBook.load(folder: folder, limits: limits, limitsByIntegration: limitsByIntegration)
+            book = try RuleBook.load(
+                folder: folder, limits: limits, limitsByIntegration: limitsByIntegration, policy: policy)
         } catch {
             throw RuleFolderError(problems: error.problems.map(\.description))
         }
@@ -42,8 +46,8 @@ public struct RuleFolder: Sendable {
     public var directory: SubscriptionDirectory { SubscriptionDirectory(subscriptions) }
 
     /// An engine running these rules for these subscriptions.
-    public func engine(countingLines: Bool = false) throws(LuaError) -> RuleEngine {
-        try RuleEngine(book: book, subscriptions: subscriptions, countingLines: countingLines)
+    public func engine(measuringCoverage: Bool = false) throws(LuaError) -> RuleEngine {
+        try RuleEngine(book: book, subscriptions: subscriptions, measuringCoverage: measuringCoverage)
     }
 }
 

@@ -26,8 +26,9 @@ public enum SubscriptionsFile {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
-    /// Reads and checks the file. With `rules`, each subscription's integration must have a rule, and its presets
-    /// must be ones that rule declares, of the declared type. Every problem is reported, each with its line.
+    /// Reads and checks the file. With `rules`, each subscription's integration must have a rule file, and its
+    /// presets must be ones that rule declares, of the declared type (unchecked when the rule failed to load).
+    /// Every problem is reported, each with its line.
     public static func load(path: String, rules: RuleBook? = nil) throws(ConfigError) -> [Subscription] {
         try read(path: path, rules: rules).subscriptions
     }
@@ -120,11 +121,14 @@ public enum SubscriptionsFile {
             }
         }
         if let rules {
-            guard let rule = rules.rules[integration] else {
+            if let rule = rules.rules[integration] {
+                try check(presets, of: id, against: rule, fields: entry, presetFields: presetFields)
+            } else if rules.failed[integration] == nil {
                 throw entry.problem(
                     "no rule file for integration \"\(integration)\" in \(rules.folder)", at: "integration")
             }
-            try check(presets, of: id, against: rule, fields: entry, presetFields: presetFields)
+            // A rule that did not load declares nothing to check the presets against; its own problems are
+            // reported, and its hooks fail naming them.
         }
         let subscription = Subscription(
             id: id, integration: integration, presets: presets, deletes: deletes,

@@ -38,7 +38,7 @@ struct BundledFixturesTests {
                 }
             }
         }
-        let samples = try CapturedHook.paths(under: Samples.folder.path)
+        let samples = try CaptureListing(under: Samples.folder.path).captures
             .map { URL(fileURLWithPath: $0).standardized.path }
         #expect(samples.count == 145)
         for sample in samples {

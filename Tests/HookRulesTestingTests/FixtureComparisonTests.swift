@@ -88,6 +88,22 @@ struct FixtureComparisonTests {
         #expect(wrongError.problems.prefix(2) == ["error:", #"- an error containing "something else""#])
     }
 
+    @Test("a failure's one-line summary is the diff's first changed lines, or why the case could not run")
+    func summary() async throws {
+        let failing = try await run(ExpectedOutcome(requests: [
+            ExpectedRequest(scope: "product/updated", externalId: "1"),
+            ExpectedRequest(scope: "customer/updated", externalId: "3"),
+        ]), body: body)
+        #expect(failing.summary == #"requests: - customer/updated "3"; + customer/updated "2""#)
+        let unexpectedError = try await run(ExpectedOutcome(), body: #"[{"type": "product"}]"#)
+        #expect(unexpectedError.summary == "errors (none expected): + rules/shop.lua:6: record 1: the record has no id")
+        let file = try RuleFixtureFile.parse("cases:\n  - name: a\n    hook: nowhere.json", path: "rules/shop.fixtures.yaml")
+        let missing = await FixtureRunner(engine: harness.engine).run(file.cases[0], of: file)
+        #expect(missing.summary == "rules/nowhere.json: no such file")
+        let passing = try await run(ExpectedOutcome(match: .contains), body: body)
+        #expect(passing.summary == "")
+    }
+
     @Test("malformed fixture files name the line", arguments: [
         ("cases:\n  - name: a\n    hook: x.json\n    requests:\n      - { scope: product/updated, externalId: 12 }", 5, "externalId must be quoted"),
         ("cases:\n  - name: a\n    hook: x.json\n    expect: []", 4, #"unknown field "expect""#),

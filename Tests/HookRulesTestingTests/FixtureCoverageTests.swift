@@ -41,7 +41,7 @@ struct FixtureCoverageTests {
         try Data(Self.fixtures.utf8).write(to: folder.appendingPathComponent("shop.fixtures.yaml"))
 
         let book = try RuleBook.load(folder: folder.path)
-        let engine = try RuleEngine(book: book, subscriptions: [], poolSize: 2, countingLines: true)
+        let engine = try RuleEngine(book: book, subscriptions: [], poolSize: 2, measuringCoverage: true)
         let file = try RuleFixtureFile.load(path: folder.appendingPathComponent("shop.fixtures.yaml").path)
         let results = await FixtureRunner(engine: engine).run(file)
         #expect(results.map(\.passed) == [true], "\(results.map(\.problems))")

@@ -53,7 +53,7 @@ struct RequestValidator {
 
     private func request(from entry: RuleResult.Request) throws(RuleFailure) -> Decision {
         let record = Int(entry.record ?? 1)
-        let line = entry.line.map(Int.init) ?? entry.event.flatMap { rule.mappingLines[$0] } ?? rule.line
+        let line = entry.line.map(Int.init) ?? entry.event.flatMap { rule.mappings.lines[$0] } ?? rule.line
         let location = RuleLocation(file: rule.script.name, line: line)
         func failure(_ message: String) -> RuleFailure {
             RuleFailure(record: record, message: message, location: location)

@@ -11,22 +11,26 @@ import Synchronization
 public final class RuleEngine: Sendable {
     let current: Mutex<RuleSet>
     private let poolSize: Int
-    /// Whether the engine's states count the lines of the rule files they run (see ``lineCoverage(of:)``).
-    public let countingLines: Bool
-    /// The lines the rule files ran so far, gathered from the states after each hook when counting lines.
+    /// Whether the engine counts, for coverage, the lines of the rule files its states run and the mappings the
+    /// rules' results used.
+    public let measuringCoverage: Bool
+    /// The lines the rule files ran so far, gathered from the states after each hook when measuring coverage.
     let lineHits = Mutex(LineHits())
+    /// The mappings the rules' results used so far, by integration, when measuring coverage.
+    let mappingHits = Mutex([String: MappingHits]())
 
-    /// - Parameter countingLines: count the rule files' lines each hook runs, for ``lineCoverage(of:)`` (the
-    ///   fixture runner's `--coverage`). Every state then gets a line hook; leave it off when serving hooks.
+    /// - Parameter measuringCoverage: count the rule files' lines each hook runs and the mappings (events,
+    ///   resolve steps) its result used, for the fixture runner's `--coverage`. Every state then gets a line hook;
+    ///   leave it off when serving hooks.
     public init(
         book: RuleBook, subscriptions: [Subscription], poolSize: Int = LuaStatePool.defaultSize,
-        countingLines: Bool = false
+        measuringCoverage: Bool = false
     ) throws(LuaError) {
         self.poolSize = poolSize
-        self.countingLines = countingLines
+        self.measuringCoverage = measuringCoverage
         current = Mutex(try RuleSet(
-            generation: 1, book: book, subscriptions: subscriptions, poolSize: poolSize, countingLines: countingLines,
-            reusing: nil))
+            generation: 1, book: book, subscriptions: subscriptions, poolSize: poolSize,
+            countingLines: measuringCoverage, reusing: nil))
     }
 
     /// The rules in use now.
@@ -44,7 +48,7 @@ public final class RuleEngine: Sendable {
         let next = try RuleSet(
             generation: previous.generation + 1, book: book,
             subscriptions: subscriptions ?? previous.subscriptions.subscriptions, poolSize: poolSize,
-            countingLines: countingLines, reusing: previous)
+            countingLines: measuringCoverage, reusing: previous)
         // Generations only move forward even if two reloads race: the later-built set wins only if it is newer.
         current.withLock { set in
             if next.generation > set.generation { set = next }
@@ -72,8 +76,14 @@ public final class RuleEngine: Sendable {
         var outcome = HookOutcome(hookId: hook.id, generation: rules.generation)
         guard let rule = rules.book.rules[subscription.integration], let pool = rules.pools[subscription.integration]
         else {
-            outcome.errors.append(RuleFailure(
-                message: "no rule for integration \"\(subscription.integration)\" in \(rules.book.folder)"))
+            if let problems = rules.book.failed[subscription.integration] {
+                outcome.errors = problems.map {
+                    RuleFailure(message: "the rule did not load: \($0.message)", location: $0.location)
+                }
+            } else {
+                outcome.errors.append(RuleFailure(
+                    message: "no rule for integration \"\(subscription.integration)\" in \(rules.book.folder)"))
+            }
             return outcome
         }
         // Host limits come first, in linear time: nothing of a hook beyond them is decoded or handed to Lua.
@@ -104,6 +114,7 @@ public final class RuleEngine: Sendable {
                 outcome.log = typed.run.log
                 return outcome
             }
+            if measuringCoverage { countMappings(of: read, integration: rule.integration) }
             let validator = RequestValidator(rule: rule, subscription: subscription, hook: hook)
             return validator.outcome(from: read, log: typed.run.log, generation: rules.generation)
         case .failure(let error):

@@ -8,10 +8,8 @@ public struct RuleFile: Sendable {
     public let catalog: ScopeCatalog
     /// The line of the `rule { ... }` call.
     public let line: Int
-    /// External events the rule maps, and to which scope when that is fixed.
-    package let events: [String: Scope?]
-    /// Where each event's mapping is written in the file, for traces.
-    package let mappingLines: [String: Int]
+    /// What the rule maps (events, scope, resolve steps) and where each is written, for traces and coverage.
+    package let mappings: RuleMappings
     /// The presets a subscription of this integration may set, with their types.
     public let presets: [String: PresetKind]
     /// The limits this integration's rule runs under.

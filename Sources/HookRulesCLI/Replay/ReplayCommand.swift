@@ -11,8 +11,10 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Run captured webhooks through the rules and print the transfer requests they produce.",
         discussion: """
-            A capture is a body file with an optional <name>.headers.json beside it, or a capture envelope \
-            <name>.hook.json (docs/captures.md). The integration comes from --subscription, else the envelope, \
+            A capture is a body file of any name with an optional <name>.headers.json beside it, or a capture \
+            envelope <name>.hook.json (docs/captures.md). In a folder every file is replayed except headers \
+            sidecars, hidden files and Markdown notes, which are listed on stderr as skipped, each with why; a \
+            0-byte body file is refused. The integration comes from --subscription, else the envelope, \
             else the name of the folder the capture sits in; its rule is <rules>/<integration>.lua. The \
             subscription is the one named by --subscription or the envelope, else the integration's only \
             subscription in the subscriptions file, else a default one named after the integration (no presets, \
@@ -21,8 +23,9 @@ struct ReplayCommand: AsyncParsableCommand {
             With --enqueue the requests also go on the dispatch queue (--queue), one transaction per capture.
 
             One JSON object per transfer request is printed on stdout (JSON Lines). Ignored records and failures \
-            go to stderr with their reason. Exit status: 0 when every capture resolved, 1 when any failed, 64 for \
-            usage errors.
+            go to stderr with their reason. A rule file that does not load fails its own integration's captures, \
+            naming its problem; the others still run. Exit status: 0 when every capture resolved, 1 when any \
+            failed or a rule file did not load, 64 for usage errors.
 
             Examples:
               hookrules replay samples/
@@ -52,7 +55,8 @@ struct ReplayCommand: AsyncParsableCommand {
     var paths: [String]
 
     mutating func run() async throws {
-        let rules = try ruleOptions.load()
+        let rules = try ruleOptions.load(policy: .keepLoadable)
+        let ruleProblems = printProblems(rules.book.problems)
         if let subscription, rules.directory[subscription] == nil {
             throw rules.unknownSubscription(subscription)
         }
@@ -62,15 +66,16 @@ struct ReplayCommand: AsyncParsableCommand {
         var failures = 0
         var enqueued = EnqueueReceipt(ids: [], inserted: 0, coalesced: 0)
         for path in paths {
-            let captures: [String]
+            let listing: CaptureListing
             do {
-                captures = try CapturedHook.paths(under: path)
+                listing = try CaptureListing(under: path)
             } catch {
                 printError("\(error)")
                 failures += 1
                 continue
             }
-            for capture in captures {
+            for skipped in listing.skipped { printError("skipped \(skipped)") }
+            for capture in listing.captures {
                 do {
                     let outcome = try await replay(capture, with: engine)
                     printer.print(outcome, capture: capture)
@@ -92,14 +97,16 @@ struct ReplayCommand: AsyncParsableCommand {
             printError("enqueued \(enqueued.inserted + enqueued.coalesced) request(s) on \(queueOptions.location)"
                 + (enqueued.coalesced > 0 ? " (\(enqueued.coalesced) merged into equal pending ones)" : ""))
         }
-        if failures > 0 { throw CommandFailure("\(failures) capture(s) failed") }
+        let summary = (failures > 0 ? ["\(failures) capture(s) failed"] : [])
+            + (ruleProblems > 0 ? ["\(rules.book.failed.count) rule file(s) did not load"] : [])
+        if !summary.isEmpty { throw CommandFailure(summary) }
     }
 
     private func replay(_ path: String, with engine: RuleEngine) async throws -> HookOutcome {
         let capture = try CapturedHook(path: path)
         let subscription = try capture.subscription(
-            named: self.subscription, in: engine.subscriptions, integrations: Set(engine.book.rules.keys),
-            rulesFolder: ruleOptions.rules)
+            named: self.subscription, in: engine.subscriptions,
+            integrations: Set(engine.book.rules.keys).union(engine.book.failed.keys), rulesFolder: ruleOptions.rules)
         return await engine.process(capture.hook(subscription: subscription), subscription: subscription)
     }
 }

@@ -57,7 +57,9 @@ struct SendCommand: AsyncParsableCommand {
         var failures = 0
         for path in paths {
             do {
-                for capturePath in try CapturedHook.paths(under: path) {
+                let listing = try CaptureListing(under: path)
+                for skipped in listing.skipped { printError("skipped \(skipped)") }
+                for capturePath in listing.captures {
                     if try await send(capturePath, to: base, rules: rules, client: client) == false { failures += 1 }
                 }
             } catch {

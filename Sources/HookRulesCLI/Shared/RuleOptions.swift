@@ -17,25 +17,27 @@ struct RuleOptions: ParsableArguments {
 
     @OptionGroup var subscriptionsOption: SubscriptionsOption
 
-    func load() throws(CommandFailure) -> RuleFolder {
-        try RuleFolder.loadForCommand(folder: rules, subscriptionsPath: subscriptionsOption.subscriptions)
+    func load(policy: RuleBook.LoadPolicy = .allOrNothing) throws(CommandFailure) -> RuleFolder {
+        try RuleFolder.loadForCommand(folder: rules, subscriptionsPath: subscriptionsOption.subscriptions, policy: policy)
     }
 }
 
 extension RuleFolder {
     /// The folder and its subscriptions; problems become a failure listing each with its file and line.
-    static func loadForCommand(folder: String, subscriptionsPath: String?) throws(CommandFailure) -> RuleFolder {
+    static func loadForCommand(
+        folder: String, subscriptionsPath: String?, policy: RuleBook.LoadPolicy = .allOrNothing
+    ) throws(CommandFailure) -> RuleFolder {
         do {
-            return try RuleFolder.load(folder: folder, subscriptionsPath: subscriptionsPath)
+            return try RuleFolder.load(folder: folder, subscriptionsPath: subscriptionsPath, policy: policy)
         } catch {
             throw .problems(error.problems)
         }
     }
 
     /// An engine for a command; a state that cannot start is a failure.
-    func commandEngine(countingLines: Bool = false) throws(CommandFailure) -> RuleEngine {
+    func commandEngine(measuringCoverage: Bool = false) throws(CommandFailure) -> RuleEngine {
         do {
-            return try engine(countingLines: countingLines)
+            return try engine(measuringCoverage: measuringCoverage)
         } catch {
             throw CommandFailure("cannot start the rules: \(error)")
         }

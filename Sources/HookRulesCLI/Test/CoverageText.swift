@@ -16,7 +16,7 @@ struct CoverageText {
         let width = max(files.map(\.path.count).max() ?? 0, "total".count)
         var lines: [String] = []
         for file in files {
-            var line = pad(file.path, to: width) + "  " + Self.ratio(file.reachedCount, of: file.executableLines.count)
+            var line = file.path.padded(to: width) + "  " + Self.ratio(file.reachedCount, of: file.executableLines.count)
             let ranges = file.unreachedRanges
             if !ranges.isEmpty {
                 line += "  never reached: " + ranges.map(Self.describe).joined(separator: ", ")
@@ -29,26 +29,20 @@ struct CoverageText {
             let numberWidth = String(ranges.last?.upperBound ?? 0).count
             for range in ranges {
                 for number in range {
-                    lines.append("    " + pad(String(number), to: numberWidth, right: true) + " | " + file.text(ofLine: number))
+                    lines.append("    " + String(number).padded(to: numberWidth, alignedRight: true) + " | " + file.text(ofLine: number))
                 }
             }
         }
-        lines.append(pad("total", to: width) + "  " + Self.ratio(totals.reached, of: totals.executable))
+        lines.append("total".padded(to: width) + "  " + Self.ratio(totals.reached, of: totals.executable))
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// "42/48 lines (87 %)": the percentage rounds down, so 100 % means every line.
     static func ratio(_ reached: Int, of executable: Int) -> String {
-        let percent = executable == 0 ? 100 : reached * 100 / executable
-        return "\(reached)/\(executable) lines (\(percent) %)"
+        "\(reached)/\(executable) lines (\(CoverageThreshold.percent(reached, of: executable)) %)"
     }
 
     static func describe(_ range: ClosedRange<Int>) -> String {
         range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)–\(range.upperBound)"
-    }
-
-    private func pad(_ text: String, to width: Int, right: Bool = false) -> String {
-        let padding = String(repeating: " ", count: max(0, width - text.count))
-        return right ? padding + text : text + padding
     }
 }

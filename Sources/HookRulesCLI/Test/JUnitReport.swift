@@ -25,7 +25,7 @@ struct JUnitReport {
                     lines.append(open + "/>")
                 } else {
                     lines.append(open + ">")
-                    let message = result.problems.first ?? "failed"
+                    let message = result.summary
                     lines.append(#"      <failure message="\#(escape(message))">\#(escape(result.problems.joined(separator: "\n")))</failure>"#)
                     lines.append("    </testcase>")
                 }

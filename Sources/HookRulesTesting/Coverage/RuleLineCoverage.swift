@@ -1,3 +1,4 @@
+import HookRules
 import LuaRuntime
 
 /// Which lines of one rule file ran: its executable lines (those holding code that can run; see
@@ -15,8 +16,7 @@ public struct RuleLineCoverage: Sendable, Equatable {
     /// Hits on lines that are not executable are dropped (there should be none: see ``LuaState/executableLines(of:)``).
     public init(script: LuaScript, executableLines: [Int], hits: [Int: Int]) {
         path = script.name
-        sourceLines = String(decoding: script.text, as: UTF8.self)
-            .split(separator: "\n", omittingEmptySubsequences: false)
+        sourceLines = String(decoding: script.text, as: UTF8.self).splitLines()
             .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
         self.executableLines = executableLines
         let executable = Set(executableLines)

@@ -18,7 +18,18 @@ struct FixtureComparison {
             if !ignored.isEmpty { lines += ["ignored:"] + ignored }
         }
         lines += errorDifferences
+        lines += replyDifferences
         return lines
+    }
+
+    /// The rule's answer, when the case states one.
+    private var replyDifferences: [String] {
+        guard let wanted = expected.reply else { return [] }
+        let given = outcome.reply.map { reply in
+            ExpectedReply(status: reply.status, body: wanted.body == nil ? nil : String(decoding: reply.body, as: UTF8.self))
+        }
+        guard given != wanted else { return [] }
+        return ["reply:", "- \(wanted)", "+ \(given.map(\.description) ?? "(the server's usual answer)")"]
     }
 
     private var errorDifferences: [String] {

@@ -1,8 +1,5 @@
-import Foundation
-import HookCapture
 import HookModel
 import HookRules
-import HookRulesConfig
 
 /// Runs fixture cases through a ``RuleEngine`` and says which match their expectations.
 public struct FixtureRunner: Sendable {
@@ -21,51 +18,33 @@ public struct FixtureRunner: Sendable {
         return results
     }
 
+    /// A case whose rule did not load, or that cannot be prepared (see ``RuleFixtureFile/prepare(_:subscriptions:)``),
+    /// does not run: its result has no outcome and says why.
     public func run(_ fixtureCase: FixtureCase, of file: RuleFixtureFile) async -> FixtureResult {
         var result = FixtureResult(file: file.path, integration: file.integration, fixtureCase: fixtureCase)
-        guard engine.book.rules[file.integration] != nil else {
-            result.problems = ["no rule file for integration \"\(file.integration)\" in \(engine.book.folder)"]
+        let ruleProblems = file.ruleProblems(in: engine.book)
+        guard ruleProblems.isEmpty else {
+            result.problems = ruleProblems
             return result
         }
-        let subscription: Subscription
-        let capture: CapturedHook
+        let prepared: PreparedCase
         do {
-            subscription = try self.subscription(for: fixtureCase.subscription ?? file.subscription, integration: file.integration)
-            capture = try hook(fixtureCase.hook, of: file)
+            prepared = try file.prepare(fixtureCase, subscriptions: engine.subscriptions)
         } catch {
-            result.problems = ["\(error)"]
+            result.problems = [error.message]
             return result
         }
-        let outcome = await engine.process(capture.hook(subscription: subscription), subscription: subscription)
+        // A handshake the rule answers is all the server does with the request: nothing else runs.
+        var outcome: HookOutcome
+        if case .success(let reply?) = await engine.handshake(prepared.hook, subscription: prepared.subscription) {
+            outcome = HookOutcome(hookId: prepared.hook.id)
+            outcome.reply = reply
+        } else {
+            outcome = await engine.process(prepared.hook, subscription: prepared.subscription)
+        }
         result.outcome = outcome
         result.problems = FixtureComparison(expected: fixtureCase.expected, outcome: outcome).differences
         return result
-    }
-
-    private func subscription(
-        for choice: FixtureSubscription?, integration: String
-    ) throws(SubscriptionLookupError) -> Subscription {
-        switch choice {
-        case .named(let id):
-            return try engine.subscriptions.subscription(id: id, integration: integration)
-        case .inline(let id, let presets, let deletes):
-            return Subscription(id: id ?? "fixture", integration: integration, presets: presets, deletes: deletes)
-        case nil:
-            return try engine.subscriptions.subscription(id: nil, integration: integration)
-        }
-    }
-
-    private func hook(_ hook: FixtureHook, of file: RuleFixtureFile) throws(CaptureError) -> CapturedHook {
-        switch hook {
-        case .file(let relative):
-            let folder = (file.path as NSString).deletingLastPathComponent
-            let path = relative.hasPrefix("/") ? relative : (folder as NSString).appendingPathComponent(relative)
-            return try CapturedHook(path: (path as NSString).standardizingPath)
-        case .inline(let headers, let body):
-            return CapturedHook(
-                path: "\(file.path)#inline", integration: file.integration,
-                headers: HTTPHeaders(headers.map { (name: $0.name, value: $0.value) }), body: Array(body.utf8))
-        }
     }
 }
 
@@ -74,7 +53,7 @@ public struct FixtureResult: Sendable {
     public let file: String
     public let integration: String
     public let fixtureCase: FixtureCase
-    /// Nil when the case could not run (a missing capture, an unknown subscription).
+    /// Nil when the case could not run (its rule did not load, a missing capture, an unknown subscription).
     public var outcome: HookOutcome?
     /// Empty when the case passed; otherwise the diff or the reason it could not run.
     public var problems: [String] = []
@@ -82,4 +61,26 @@ public struct FixtureResult: Sendable {
     public var passed: Bool { problems.isEmpty }
     /// `rules/shopify.fixtures.yaml:12`, where the case is written.
     public var location: String { "\(file):\(fixtureCase.line)" }
+
+    /// The failure in one line, for reports that show one (a JUnit failure's message): each changed line of the
+    /// diff's first section after its heading, `requests: - product/updated "1"; + product/updated "2"`, or the
+    /// reason the case could not run. Empty when the case passed.
+    public var summary: String {
+        var heading: String?
+        var changes: [String] = []
+        for line in problems {
+            if line.hasPrefix("- ") || line.hasPrefix("+ ") {
+                changes.append(line)
+            } else if line.hasPrefix("  ") {
+                continue  // a line that matches
+            } else if line.hasSuffix(":"), !line.contains(" ") || line.hasPrefix("errors ") {
+                if !changes.isEmpty { break }
+                heading = line
+            } else if changes.isEmpty {
+                return line  // not a diff: why the case could not run
+            }
+        }
+        let shown = changes.prefix(4).joined(separator: "; ") + (changes.count > 4 ? "; ..." : "")
+        return [heading, shown].compactMap { $0 }.joined(separator: " ")
+    }
 }

@@ -52,22 +52,14 @@ extension RuleFixtureFile {
             problems.append(error)
         }
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
-        return RuleFixtureFile(
-            path: path, integration: integration, header: leadingComments(text), subscription: subscription,
-            cases: cases)
-    }
-
-    private static func leadingComments(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .prefix { $0.hasPrefix("#") }
-            .map { $0 + "\n" }.joined()
+        return RuleFixtureFile(path: path, integration: integration, source: text, subscription: subscription, cases: cases)
     }
 
     private static func readCase(_ node: Node, number: Int, in document: YAMLDocument) throws(ConfigProblem) -> FixtureCase {
         var fields = try YAMLFields(node, in: document, context: "case \(number)")
         let name = try fields.requiredString("name")
         fields.context = "case \"\(name)\""
-        try fields.refuseUnknown(["name", "hook", "subscription", "match", "requests", "ignored", "error"])
+        try fields.refuseUnknown(["name", "hook", "subscription", "match", "requests", "ignored", "error", "reply"])
         guard let hookNode = fields["hook"] else { throw fields.problem("hook is missing") }
         var expected = ExpectedOutcome()
         if let text = try fields.string("match") {
@@ -91,6 +83,12 @@ extension RuleFixtureFile {
             expected.ignored = ignored
         }
         expected.error = try fields.string("error")
+        if let node = fields["reply"] {
+            let reply = try YAMLFields(node, in: document, context: "case \"\(name)\" reply")
+            try reply.refuseUnknown(["status", "body"])
+            guard let status = try reply.integer("status") else { throw reply.problem("status is missing") }
+            expected.reply = ExpectedReply(status: status, body: try reply.string("body"))
+        }
         return FixtureCase(
             name: name, line: node.mark?.line ?? 0, hook: try readHook(hookNode, in: document, context: "case \"\(name)\" hook"),
             subscription: try fields["subscription"].map { node throws(ConfigProblem) in

@@ -12,8 +12,8 @@ public struct RuleFixtureFile: Sendable {
     public let path: String
     /// From the file name: `shopify.fixtures.yaml` tests `shopify.lua`.
     public let integration: String
-    /// The comment lines at the top of the file, kept when expectations are rewritten.
-    public let header: String
+    /// The file's text as read, which `--update` edits in place (see ``updating(with:)``).
+    public let source: String
     /// Used by cases that name none.
     public let subscription: FixtureSubscription?
     public var cases: [FixtureCase]
@@ -62,12 +62,39 @@ public struct ExpectedOutcome: Sendable, Hashable {
     public var ignored: [ExpectedIgnore]?
     /// A hook that must fail: text its error message contains.
     public var error: String?
+    /// The answer the rule must give (its `handshake` or `reply`); nil: not stated, and the server's usual one.
+    public var reply: ExpectedReply?
 
-    public init(match: Match = .exact, requests: [ExpectedRequest] = [], ignored: [ExpectedIgnore]? = nil, error: String? = nil) {
+    public init(
+        match: Match = .exact, requests: [ExpectedRequest] = [], ignored: [ExpectedIgnore]? = nil, error: String? = nil,
+        reply: ExpectedReply? = nil
+    ) {
         self.match = match
         self.requests = requests
         self.ignored = ignored
         self.error = error
+        self.reply = reply
+    }
+}
+
+/// An answer a case expects the rule to give: its status, and its body when stated.
+public struct ExpectedReply: Sendable, Hashable, CustomStringConvertible {
+    public var status: Int
+    public var body: String?
+
+    public init(status: Int, body: String? = nil) {
+        self.status = status
+        self.body = body
+    }
+
+    public var description: String { "\(status)" + (body.map { " \(LuaQuotedText.quote($0))" } ?? "") }
+}
+
+/// Text quoted for a diff line (the rule's own notation).
+enum LuaQuotedText {
+    static func quote(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 }
 

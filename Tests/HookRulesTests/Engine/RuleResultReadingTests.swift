@@ -102,7 +102,7 @@ struct RuleResultReadingTests {
         let folder = try RuleFolder.load(folder: Samples.root.appendingPathComponent("rules").path)
         let (book, directory) = (folder.book, folder.directory)
         var checked = 0
-        for path in try CapturedHook.paths(under: Samples.folder.path) {
+        for path in try CaptureListing(under: Samples.folder.path).captures {
             let capture = try CapturedHook(path: path)
             guard let rule = book.rules[capture.integration] else { continue }
             let subscription = try directory.subscription(id: nil, integration: capture.integration)

@@ -1,11 +1,17 @@
 import LuaRuntime
 
-/// What an engine made with `countingLines` counted for one rule file: its executable lines (those holding code
-/// that can run; see ``LuaState/executableLines(of:)``) and how often each ran.
+/// What an engine measuring coverage counted for one rule file: its executable lines (those holding code that can
+/// run; see ``LuaState/executableLines(of:)``) and how often each ran.
 package struct RuleLineCounts: Sendable {
     package let script: LuaScript
     package let executableLines: [Int]
     package let hits: [Int: Int]
+}
+
+/// What an engine measuring coverage counted for one rule: what it maps, and what its results used.
+package struct RuleMappingCounts: Sendable {
+    package let rule: RuleFile
+    package let hits: MappingHits
 }
 
 extension RuleEngine {
@@ -14,6 +20,10 @@ extension RuleEngine {
         guard state.countingLines else { return }
         let hits = state.takeLineHits()
         lineHits.withLock { $0.add(hits) }
+    }
+
+    func countMappings(of result: RuleResult, integration: String) {
+        mappingHits.withLock { $0[integration, default: MappingHits()].add(result) }
     }
 
     /// The line counts of each given integration's rule file so far, in the order given; integrations without a
@@ -35,5 +45,15 @@ extension RuleEngine {
                 script: rule.script, executableLines: executable, hits: hits.lines(of: rule.script.name)))
         }
         return counts
+    }
+
+    /// The mapping counts of each given integration's rule so far, in the order given; integrations without a
+    /// rule are skipped.
+    package func mappingCounts(of integrations: some Sequence<String>) -> [RuleMappingCounts] {
+        let rules = current.withLock { $0.book.rules }
+        let hits = mappingHits.withLock { $0 }
+        return integrations.compactMap { integration in
+            rules[integration].map { RuleMappingCounts(rule: $0, hits: hits[integration] ?? MappingHits()) }
+        }
     }
 }
