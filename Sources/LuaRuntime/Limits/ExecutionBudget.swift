@@ -59,7 +59,6 @@ final class ExecutionBudget {
         deadline = overflow ? .max : end
         memory.pointee.deadline = deadline
         memory.pointee.timedOut = false
-        memory.pointee.allocatedSinceClockCheck = 0
     }
 
     /// Ends the run as the allocator sees it: no deadline while the host works between runs.
