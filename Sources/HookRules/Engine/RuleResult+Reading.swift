@@ -32,10 +32,12 @@ extension RuleResult {
             // A reply (rare: handshakes) is read by the generic reader, as is any other key.
             guard var list = fields.valueFields() else { return nil }
             let complete: Bool
-            if fields.key(is: "requests"), list.length > maxRequests {
-                self = RuleResult(tooManyRequests: list.length)
-                return
-            } else if fields.key(is: "requests") {
+            if fields.key(is: "requests") {
+                let count = list.length
+                if count > maxRequests {
+                    self = RuleResult(tooManyRequests: count)
+                    return
+                }
                 complete = Self.read(&list, into: &requests, entries: &entries, Request.init(reading:))
             } else if fields.key(is: "ignored") {
                 complete = Self.read(&list, into: &ignored, entries: &entries, Ignored.init(reading:))

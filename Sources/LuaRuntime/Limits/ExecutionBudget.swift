@@ -54,12 +54,11 @@ final class ExecutionBudget {
         tripped = nil
         instructionsUsed = 0
         instructionLimit = instructions
-        let (seconds, attoseconds) = wallClock.components
-        let length = UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(clamping: attoseconds / 1_000_000_000)
-        deadline = MonotonicClock.now() &+ max(length, 1)
+        let length = MonotonicClock.nanoseconds(wallClock)
+        let (end, overflow) = MonotonicClock.now().addingReportingOverflow(max(length, 1))
+        deadline = overflow ? .max : end
         memory.pointee.deadline = deadline
         memory.pointee.timedOut = false
-        memory.pointee.allocatedSinceClockCheck = 0
     }
 
     /// Ends the run as the allocator sees it: no deadline while the host works between runs.

@@ -15,8 +15,8 @@ import CLuaShim
 /// body being decoded, which the host has already size-limited.
 ///
 /// The deadline is here because work that grows strings or tables allocates as it goes, often inside one library
-/// call or one VM instruction (`s .. s`, `string.rep`) that the count hook cannot interrupt: every
-/// ``clockCheckBytes`` allocated, the allocator looks at the clock, and past the deadline it refuses to grow, which
+/// call or one VM instruction (`s .. s`, `string.rep`) that the count hook cannot interrupt: on every allocation of
+/// ``clockCheckBytes`` or more, the allocator looks at the clock, and past the deadline it refuses to grow, which
 /// ends that call with a memory error and the run with ``timedOut``.
 struct MemoryAccount {
     var limit: Int
@@ -30,12 +30,12 @@ struct MemoryAccount {
     var deadline: UInt64 = 0
     /// Set once the allocator refused to grow because the deadline had passed.
     var timedOut = false
-    var allocatedSinceClockCheck = 0
     /// The state's main thread, for telling the budget hook about big allocations and refusals (see `luaAllocate`);
     /// nil until the state exists.
     var state: OpaquePointer?
 
-    static let clockCheckBytes = 1 << 20
+    /// Allocations this big or bigger look at the clock during a run (see `luaAllocate`).
+    static let clockCheckBytes = 64 << 10
     /// An allocation this big or bigger shortens the interval between budget checks (`hr_budget_tighten`).
     static let bigAllocationBytes = 1 << 20
 
@@ -52,10 +52,48 @@ struct MemoryAccount {
 /// `CLOCK_MONOTONIC` in nanoseconds.
 enum MonotonicClock {
     static func now() -> UInt64 {
+        read(CLOCK_MONOTONIC)
+    }
+
+    /// The same clock to within a few milliseconds, cheaper to read: for the watchdog, whose tick is 50 ms.
+    static func coarseNow() -> UInt64 {
+        #if os(Linux)
+        read(CLOCK_MONOTONIC_COARSE)
+        #else
+        read(CLOCK_MONOTONIC)
+        #endif
+    }
+
+    /// `duration` in nanoseconds, saturating.
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0 else { return 0 }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000)).partialValue
+    }
+
+    private static func read(_ clock: clockid_t) -> UInt64 {
         var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
+        clock_gettime(clock, &time)
         return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
     }
+}
+
+/// A large allocation during a run: one of 1 MiB or more shortens the interval between the budget's checks (one VM
+/// instruction on values this big, comparing two long strings, can take milliseconds: every 1,000 instructions per
+/// MiB of the value), and once the deadline has passed no large allocation is granted to the rule (the host, which
+/// cannot take a refusal, is never refused).
+private func allowsLargeGrowth(_ account: UnsafeMutablePointer<MemoryAccount>, _ growth: Int) -> Bool {
+    if growth >= MemoryAccount.bigAllocationBytes, let state = account.pointee.state {
+        hr_budget_tighten(state, Int32(clamping: max(1, 1_000 * MemoryAccount.bigAllocationBytes / growth)))
+    }
+    guard !account.pointee.hostIsBuilding else { return true }
+    if account.pointee.timedOut || account.pointee.isPastDeadline {
+        account.pointee.timedOut = true
+        refuse(account)
+        return false
+    }
+    return true
 }
 
 /// A refused allocation ends in a memory error, which no message handler sees and a rule may catch: the budget
@@ -79,26 +117,15 @@ let luaAllocate: @convention(c) (
     }
     let growth = newSize - currentSize
     if growth > 0 {
-        // During a run, one VM instruction on values this big (comparing two long strings) can take milliseconds:
-        // the deadline is checked more often from now on, every 1000 instructions per MiB of the biggest value.
-        if growth >= MemoryAccount.bigAllocationBytes, account.pointee.deadline != 0, let state = account.pointee.state {
-            hr_budget_tighten(state, Int32(clamping: max(1, 1_000 * MemoryAccount.bigAllocationBytes / growth)))
+        // Only allocations of 64 KiB or more look at the run's clock: they are the ones a single library call or VM
+        // instruction makes while it works on big values; small ones stay on the short path.
+        if growth >= MemoryAccount.clockCheckBytes, account.pointee.deadline != 0, !allowsLargeGrowth(account, growth) {
+            return nil
         }
-        if !account.pointee.hostIsBuilding {
-            if account.pointee.used + growth > account.pointee.limit {
-                account.pointee.exceeded = true
-                refuse(account)
-                return nil
-            }
-            account.pointee.allocatedSinceClockCheck += growth
-            if account.pointee.allocatedSinceClockCheck >= MemoryAccount.clockCheckBytes, account.pointee.deadline != 0 {
-                account.pointee.allocatedSinceClockCheck = 0
-                if account.pointee.timedOut || account.pointee.isPastDeadline {
-                    account.pointee.timedOut = true
-                    refuse(account)
-                    return nil
-                }
-            }
+        if !account.pointee.hostIsBuilding, account.pointee.used + growth > account.pointee.limit {
+            account.pointee.exceeded = true
+            refuse(account)
+            return nil
         }
     }
     guard let resized = realloc(block, newSize) else {

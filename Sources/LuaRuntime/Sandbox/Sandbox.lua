@@ -214,7 +214,15 @@ local function is_stateless(module, chunk, chunk_env)
     local info = getinfo(value, "Su")
     local trusted = info.what == "C" or info.source:sub(1, 1) ~= "@"
     if trusted and held_by_library then return true end
-    if info.what == "C" then return info.nups == 0 end
+    if info.what == "C" then
+      -- A C closure is stateless when all it holds are stateless functions (a metered library function holds
+      -- Lua's own); one holding data (a gmatch iterator's subject and position) is not.
+      for index = 1, info.nups do
+        local _, upvalue = getupvalue(value, index)
+        if type(upvalue) ~= "function" or not walk(upvalue, held_by_library) then return false end
+      end
+      return true
+    end
     for index = 1, info.nups do
       if trusted then
         local _, upvalue = getupvalue(value, index)

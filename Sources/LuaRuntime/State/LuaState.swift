@@ -19,6 +19,9 @@ public struct LuaState: ~Copyable {
     private var replacedHandlesHits = LineHits()
     /// This state's runs as the ``LuaWatchdog`` sees them.
     private let watch = RunWatch()
+    /// How long a run may go before the watchdog acts (time limit plus grace), and when the current one started.
+    private let overstayNanoseconds: UInt64
+    private var runStarted: UInt64 = 0
 
     /// - Parameter countingLines: count how often each line of every script loaded with ``load(_:)`` runs, for line
     ///   coverage. Off by default, and then the state pays nothing for it: its hook watches instruction counts only.
@@ -38,6 +41,7 @@ public struct LuaState: ~Copyable {
         self.limits = limits
         self.libraries = libraries
         self.countingLines = countingLines
+        overstayNanoseconds = MonotonicClock.nanoseconds(limits.wallClock + limits.watchdogGrace)
         handle = try LuaHandle(
             limits: limits, libraries: libraries, countingLines: countingLines, runsSoFar: runsSoFar)
         LuaWatchdog.shared.register(watch)
@@ -47,11 +51,9 @@ public struct LuaState: ~Copyable {
         LuaWatchdog.shared.unregister(watch)
     }
 
-    /// Tells `handler` (on the watchdog's thread) when a run of this state overstays its deadline plus grace. The
-    /// pool uses it to replace the state while the run is still going.
-    package func onOverstay(_ handler: @escaping @Sendable () -> Void) {
-        watch.onOverstay.withLock { $0 = handler }
-    }
+    /// What the ``LuaWatchdog`` sees of this state's runs; its pool sets the watch's handler, to replace the state
+    /// while an overstaying run is still going.
+    var runWatch: RunWatch { watch }
 
     /// Compiles `script` (source text only: bytecode is refused) and keeps it for ``call(_:function:arguments:)``.
     public mutating func load(_ script: LuaScript) throws(LuaError) -> LuaScriptID {
@@ -67,11 +69,16 @@ public struct LuaState: ~Copyable {
     public mutating func call(
         _ script: LuaScriptID, function: String? = nil, arguments: [LuaInput] = []
     ) throws(LuaError) -> LuaRun {
-        try watched { (handle, scripts) throws(LuaError) in
-            try handle.run(
+        try beginRun()
+        do {
+            let run = try handle.run(
                 scriptAt: script.index, of: scripts, function: function, arguments: arguments,
                 reading: { _ -> Never? in nil }
             ).run
+            try endRun()
+            return run
+        } catch {
+            throw failedRun(error)
         }
     }
 
@@ -83,42 +90,43 @@ public struct LuaState: ~Copyable {
     package mutating func call<Read>(
         _ script: LuaScriptID, function: String, arguments: [LuaInput], reading read: (LuaResults) -> Read?
     ) throws(LuaError) -> LuaTypedRun<Read> {
-        try watched { (handle, scripts) throws(LuaError) in
+        try beginRun()
+        do {
             let (reading, run) = try handle.run(
                 scriptAt: script.index, of: scripts, function: function, arguments: arguments, reading: read)
+            try endRun()
             return LuaTypedRun(read: reading, run: run)
-        }
-    }
-
-    /// Runs `body` on the handle under the watchdog's eye. A run that failed, or that the watchdog found going past
-    /// its deadline plus grace (then reported failed even if it returned a result), leaves a handle that is never
-    /// used again.
-    private mutating func watched<T>(
-        _ body: (inout LuaHandle, [LuaScript]) throws(LuaError) -> T
-    ) throws(LuaError) -> T {
-        try replaceIfNeeded()
-        let started = MonotonicClock.now()
-        watch.arm(overstayAt: started &+ Self.nanoseconds(limits.wallClock + limits.watchdogGrace))
-        let outcome = Result { () throws(LuaError) in try body(&handle, scripts) }
-        if watch.disarm() {
-            needsReplacement = true
-            let elapsed = Duration.nanoseconds(Int64(clamping: MonotonicClock.now() &- started))
-            throw LuaError(
-                .timeLimit,
-                "the run took \(elapsed), past its time limit (\(limits.wallClock)) and the watchdog's grace "
-                    + "(\(limits.watchdogGrace)); its Lua state was retired")
-        }
-        do {
-            return try outcome.get()
         } catch {
-            needsReplacement = true
-            throw error
+            throw failedRun(error)
         }
     }
 
-    private static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(clamping: seconds) &* 1_000_000_000 &+ UInt64(clamping: attoseconds / 1_000_000_000)
+    // Every run is watched (see LuaWatchdog): a run that failed, or that the watchdog found going past its deadline
+    // plus grace (then reported failed even if it returned a result), leaves a handle that is never used again.
+
+    private mutating func beginRun() throws(LuaError) {
+        try replaceIfNeeded()
+        runStarted = MonotonicClock.coarseNow()
+        watch.arm(overstayAt: runStarted &+ overstayNanoseconds)
+    }
+
+    private mutating func endRun() throws(LuaError) {
+        guard watch.disarm() else { return }
+        needsReplacement = true
+        throw overstayError()
+    }
+
+    private mutating func failedRun(_ error: LuaError) -> LuaError {
+        needsReplacement = true
+        return watch.disarm() ? overstayError() : error
+    }
+
+    private func overstayError() -> LuaError {
+        let elapsed = Duration.nanoseconds(Int64(clamping: MonotonicClock.coarseNow() &- runStarted))
+        return LuaError(
+            .timeLimit,
+            "the run took \(elapsed), past its time limit (\(limits.wallClock)) and the watchdog's grace "
+                + "(\(limits.watchdogGrace)); its Lua state was retired")
     }
 
     /// Builds `input` inside the state (decoding JSON or form bodies) and drops it, without running any rule: checks

@@ -147,6 +147,54 @@ struct BoundedLibraryTests {
         try IsolationTests.expectVictimUnharmed(&state)
     }
 
+    /// The functions whose work does not depend on their arguments' size, at their arguments' extremes: each call
+    /// returns or raises a clear error at once, and the state serves the next hook.
+    static let extremes = [
+        "math.abs(math.mininteger)", "math.fmod(math.mininteger, -1)", "math.fmod(1, 0)", "math.tointeger(2^63)",
+        "math.floor(-0.0)", "math.ceil(math.huge)", "math.max(math.mininteger, math.maxinteger)", "math.ult(-1, 1)",
+        "math.random(math.maxinteger)", "math.random(1, 0)", "math.randomseed(math.mininteger, math.maxinteger)",
+        "math.sqrt(-1)", "math.log(0)", "math.exp(1e308)", "math.modf(math.huge)", "math.type(nil)",
+        "os.time({ year = math.maxinteger, month = 1, day = 1 })", "os.time({ year = 2024, month = math.mininteger, day = 1 })",
+        "os.date('%Ez')", "os.date('*t', math.maxinteger)", "os.date('!%c', math.mininteger)", "os.difftime(math.huge, -math.huge)",
+        "os.clock()", "select(math.mininteger, 1, 2)", "select(math.maxinteger, 1, 2)", "select('#')",
+        "error('x', math.maxinteger)", "assert(false, {})", "tostring(setmetatable({}, { __tostring = string.rep }))",
+        "tostring(setmetatable({}, { __name = 5 }))", "tonumber('0x' .. string.rep('f', 40))", "tonumber('1e99999')",
+        "tonumber('z', 36)", "tonumber('10', 1)", "rawlen(5)", "rawequal()", "rawget({}, nil)", "rawset({}, 0/0, 1)",
+        "next({}, 'missing')", "ipairs(nil)", "setmetatable({}, { __index = 1 }).x", "getmetatable(setmetatable({}, { __metatable = 1 }))",
+        "string.format('%99.99f', -1e308)", "string.format('%q', math.mininteger)", "string.format('%a', 0/0)",
+        "string.format('%100d', 1)", "string.format('%d', 2^63)", "string.format('%c', 256)", "string.format('%s')",
+        "string.sub('abc', math.mininteger, math.maxinteger)", "string.char(256)", "string.rep('x', -1)",
+        "string.pack('i17', 1)", "string.pack('!17', 1)", "string.unpack('z', 'abc')", "string.unpack('i4', 'ab', math.maxinteger)",
+        "string.packsize('s')", "string.len(math.mininteger)", "string.reverse('')", "string.upper(1e308)",
+        "utf8.char(0x7FFFFFFF)", "utf8.char(-1)", "utf8.codepoint('abc', math.mininteger, math.maxinteger)",
+        "utf8.len('abc', math.maxinteger)", "utf8.offset('abc', math.maxinteger)", "utf8.offset('abc', math.mininteger)",
+        "utf8.codes('\\255')()", "table.concat({}, '', math.maxinteger, math.maxinteger)", "table.concat({ 'a' }, '', math.mininteger, 1)",
+        "table.insert({}, math.maxinteger, 'x')", "table.remove({}, math.mininteger)", "table.unpack({}, math.maxinteger, math.maxinteger)",
+        "table.move({ 1 }, 1, 1, math.maxinteger)", "table.pack()", "table.sort({ 1, 'a' })", "table.sort({}, 1)",
+        "coroutine.wrap(function() coroutine.yield(1) end)()", "coroutine.resume(coroutine.running())",
+        "coroutine.close(coroutine.running())", "coroutine.status(coroutine.create(print))", "coroutine.isyieldable()",
+        "coroutine.yield()", "coroutine.wrap(error)('x')", "xpcall(error, error)", "pcall(pcall, pcall, error)",
+        "json.decode(string.rep('[', 600) .. string.rep(']', 600))", "json.decode('')", "json.decode(5)", "print(nil, {}, math.huge)",
+    ]
+
+    @Test("every other library function at its arguments' extremes answers at once", arguments: extremes)
+    func extreme(_ expression: String) throws {
+        var state = try LuaState(limits: Self.limits, libraries: IsolationTests.libraries)
+        let script = try state.load(LuaScript(name: "rules/attacker.lua", text: """
+            return { handle = function()
+              return select("#", \(expression))
+            end }
+            """))
+        let started = ContinuousClock.now
+        let outcome = Result { () throws(LuaError) in try state.call(script, function: "handle") }
+        #expect(ContinuousClock.now - started < .milliseconds(200))
+        if case .failure(let error) = outcome {
+            #expect(error.kind == .runtime, "\(error)")
+            #expect(error.location == LuaSourceLocation(chunk: "rules/attacker.lua", line: 2), "\(error)")
+        }
+        try IsolationTests.expectVictimUnharmed(&state)
+    }
+
     @Test("the same hook gives the same outcome twice: a refused json.decode does not poison the state")
     func repeatedMemoryRefusal() throws {
         // Time enough for the decoder to reach the memory cap.

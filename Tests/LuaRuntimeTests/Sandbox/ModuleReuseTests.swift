@@ -72,6 +72,16 @@ struct ModuleReuseTests {
         #expect(runs.map(\.value) == ["one", "one", "one"])
     }
 
+    @Test("library functions kept in the module (plain, metered or wrapped by the sandbox) do not stop it being kept")
+    func libraryFunctionsInModule() throws {
+        let runs = try threeRuns("""
+            print("file ran")
+            return { handle = function() print("handled") return 1 end,
+              format = string.format, sort = table.sort, find = string.find, floor = math.floor }
+            """)
+        #expect(runs.map(\.log) == [["file ran", "handled"], ["handled"], ["handled"]])
+    }
+
     @Test("a kept module's rule still sees each hook's own arguments")
     func argumentsPerHook() throws {
         var rule = try RuleHarness("return { handle = function(hook) return hook.n * 2 end }")
