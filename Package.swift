@@ -146,12 +146,13 @@ let package = Package(
             name: "HookRulesCLI",
             dependencies: [
                 "HookModel", "HookRules", "HookRulesConfig", "HookRulesTesting", "HookCapture", "HookQueue",
-                "HookQueueLocation", "HookBulk", "HookWorker", "HookServer", "HookSignatures",
+                "HookQueueLocation", "HookBulk", "HookWorker", "HookServer", "HookSignatures", "HookIntake",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(

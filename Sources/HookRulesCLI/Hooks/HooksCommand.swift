@@ -7,8 +7,8 @@ struct HooksCommand: AsyncParsableCommand {
         commandName: "hooks",
         abstract: "Inspect and replay the hooks the intake server kept: failed rules and rejected requests.",
         discussion: """
-            A hook whose rule failed is acknowledged and kept, with the error's rule file and line, for replay \
-            through the fixed rule. A rejected hook (unknown subscription, failed \
+            A hook whose rule failed is acknowledged and kept, with the error's rule file and line, until \
+            `hooks retry` runs it through the fixed rule. A rejected hook (unknown subscription, failed \
             authentication, too large) was refused with an error status; it is kept, capped in count and age, so \
             you can see what was refused and why.
 
@@ -16,8 +16,9 @@ struct HooksCommand: AsyncParsableCommand {
               hookrules hooks failed
               hookrules hooks rejected --limit 20
               hookrules hooks show hk_01934f2a8c3b9f2e4d7a6c1b
+              hookrules hooks retry --failed
             """,
-        subcommands: [HooksFailedCommand.self, HooksRejectedCommand.self, HooksShowCommand.self]
+        subcommands: [HooksFailedCommand.self, HooksRejectedCommand.self, HooksShowCommand.self, HooksRetryCommand.self]
     )
 }
 
