@@ -42,6 +42,7 @@ enum RuleDescription {
         for entry in description["events"]?.arrayValue ?? [] {
             let name = entry["event"]?.stringValue ?? "?"
             let line = source.line(ofKey: name, from: onLine)
+            if let problem = entry["problem"]?.stringValue { throw failure("event \"\(name)\": \(problem)", at: line) }
             let scope = try entry["scope"]?.stringValue.map { text throws(RuleFailure) in
                 try declared(text, "event \"\(name)\"", at: line)
             }

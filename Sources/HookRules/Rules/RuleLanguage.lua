@@ -195,6 +195,57 @@ local function check_spec(spec)
   end
 end
 
+-- The keys a mapping table may have: a misspelt one (`unles`, `idd`, `chld`) would otherwise do nothing, or fall
+-- back to the rule's default without a word.
+local mapping_keys = { scope = true, id = true, child = true, unless = true, ignore = true }
+local child_keys = { kind = true, id = true }
+local resolved_keys = { scope = true, id = true, ignore = true }
+-- Mapping tables written in `on` are checked once, when the rule loads (describe); only tables made while a hook
+-- runs (a function's result) are checked then. Weak keys: the rule's tables die with its spec.
+local checked_mappings = setmetatable({}, { __mode = "k" })
+
+local function unknown_key(tbl, allowed, allowed_text, what)
+  for key in pairs(tbl) do
+    if not allowed[key] then
+      return ("%s has an unknown key %q (allowed: %s)"):format(what, tostring(key), allowed_text)
+    end
+  end
+  return nil
+end
+
+-- Why a mapping table (or a list of them) is malformed, or nil.
+local function mapping_problem(target)
+  if target[1] ~= nil then
+    for key in pairs(target) do
+      if math.type(key) ~= "integer" then
+        return ("a list of mappings has the key %q: a list holds mappings only"):format(tostring(key))
+      end
+    end
+    for _, each in ipairs(target) do
+      if type(each) == "table" then
+        local problem = mapping_problem(each)
+        if problem then return problem end
+      end
+    end
+    return nil
+  end
+  local problem = unknown_key(target, mapping_keys, "child, id, ignore, scope, unless", "a mapping")
+  if problem then return problem end
+  if target.child ~= nil then
+    if type(target.child) ~= "table" then return "child must be a table { kind = ..., id = ... }" end
+    return unknown_key(target.child, child_keys, "id, kind", "child")
+  end
+  return nil
+end
+
+-- Marks a mapping table written in `on` (and the mappings of a list) as checked.
+local function mark_checked(target)
+  checked_mappings[target] = true
+  for _, each in ipairs(target) do
+    if type(each) == "table" then checked_mappings[each] = true end
+  end
+end
+
 local function read(extractor, record, hook)
   if type(extractor) == "function" then return extractor(record, hook) end
   return extractor
@@ -212,6 +263,10 @@ local function emit(spec, target, index, event, record, hook, subscription, out,
   elseif kind ~= "table" then
     error(("event %q maps to a %s; expected a scope, a table, ignore \"...\" or a function"):format(
       tostring(event), kind), 0)
+  end
+  if not checked_mappings[target] then
+    local problem = mapping_problem(target)
+    if problem then error(problem, 0) end
   end
   if target.ignore ~= nil then
     out.ignored[#out.ignored + 1] = { record = index, event = event, reason = tostring(target.ignore) }
@@ -240,6 +295,8 @@ local function emit(spec, target, index, event, record, hook, subscription, out,
       return
     end
     if type(resolved) ~= "table" then error("a resolve step must return { scope = ..., id = ... } or ignore", 0) end
+    local problem = unknown_key(resolved, resolved_keys, "id, ignore, scope", "a resolve step's result")
+    if problem then error(problem, 0) end
     request = { record = index, scope = resolved.scope, id = resolved.id, child_request = true,
       parent = { kind = request.scope, id = request.id }, origin = request.origin, line = current_line }
   end
@@ -307,7 +364,15 @@ local function handle(spec, hook, subscription)
   local records = { hook.body }
   if spec.records ~= nil then
     records = spec.records(hook)
-    if type(records) ~= "table" then error("records must return a list of records", 0) end
+    if type(records) ~= "table" then
+      error(("records must return a list of records, not a %s"):format(type(records)), 0)
+    end
+    -- An object instead of a list would yield no records and no word: refuse it, naming a key it has.
+    local iterate, state, control = pairs(records)
+    local key = iterate(state, control)
+    if key ~= nil and records[1] == nil then
+      error(("records must return a list of records, not a table with the key %q"):format(tostring(key)), 0)
+    end
   end
   for index, record in ipairs(records) do
     local ok, problem = xpcall(one_record, failure, spec, index, record, hook, subscription, out)
@@ -328,12 +393,16 @@ local function describe(spec)
     local kind = type(target)
     if kind == "string" then
       events[#events + 1] = { event = tostring(event), scope = target }
+    elseif kind == "table" and mapping_problem(target) then
+      events[#events + 1] = { event = tostring(event), problem = mapping_problem(target) }
     elseif kind == "table" and target.ignore == nil and target[1] == nil then
+      mark_checked(target)
       events[#events + 1] = { event = tostring(event), scope = target.scope }
       if target.unless ~= nil then
         used[#used + 1] = { preset = tostring(target.unless), by = ("event %q"):format(tostring(event)) }
       end
     else
+      if kind == "table" then mark_checked(target) end
       events[#events + 1] = { event = tostring(event) }
     end
   end
