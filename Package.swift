@@ -228,7 +228,7 @@ let package = Package(
             name: "HookServerTests",
             dependencies: [
                 "HookModel", "HookServer", "HookIntake", "HookQueue", "HookQueueSQLite", "HookRules", "HookSignatures",
-                "LuaRuntime",
+                "HookCapture", "LuaRuntime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

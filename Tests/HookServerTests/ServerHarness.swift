@@ -41,7 +41,10 @@ final class ServerHarness: Sendable {
     private let group: ServiceGroup
     private let running: Task<Void, any Error>
 
-    static func start(maxBodyBytes: Int = 1 << 20, committer settings: GroupCommitter.Settings = .init()) async throws -> ServerHarness {
+    static func start(
+        rule: String = rule, maxBodyBytes: Int = 1 << 20, committer settings: GroupCommitter.Settings = .init(),
+        capture: URL? = nil
+    ) async throws -> ServerHarness {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID().uuidString)")
         let queue = try SQLiteTransferQueue(folder: folder)
         let book = try RuleBook.load(scripts: [("shop", LuaScript(name: "rules/shop.lua", text: rule))])
@@ -57,10 +60,12 @@ final class ServerHarness: Sendable {
         let registry = PrometheusCollectorRegistry()
         let metrics = IntakeMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let committer = GroupCommitter(store: queue, settings: settings)
+        let capturer = try capture.map { try HookCapturer(folder: $0, rate: { _ in 1 }, logger: logger) }
         let service = IntakeService(
             engine: engine, store: queue, committer: committer,
             authenticators: { $0.id == "locked" ? nil : RequestAuthenticator.none },
-            settings: IntakeService.Settings(maxBodyBytes: maxBodyBytes), metrics: metrics, logger: logger)
+            settings: IntakeService.Settings(maxBodyBytes: maxBodyBytes), capturer: capturer, metrics: metrics,
+            logger: logger)
         let server = IntakeServer(
             service: service, store: queue, queue: queue, registry: registry, reloads: ReloadStatus(),
             settings: IntakeServer.Settings(host: "127.0.0.1", port: 0), logger: logger)
