@@ -3,12 +3,16 @@
 /// subscriptions of one integration need the caller to name one.
 public struct SubscriptionDirectory: Sendable {
     public let subscriptions: [Subscription]
+    /// Positions by id: every hook looks its subscription up, and a platform has thousands.
+    private let positions: [String: Int]
 
     public init(_ subscriptions: [Subscription]) {
         self.subscriptions = subscriptions
+        positions = Dictionary(
+            subscriptions.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public subscript(id: String) -> Subscription? { subscriptions.first { $0.id == id } }
+    public subscript(id: String) -> Subscription? { positions[id].map { subscriptions[$0] } }
 
     public func subscription(id: String?, integration: String) throws(SubscriptionLookupError) -> Subscription {
         if let id {

@@ -22,13 +22,18 @@ enum HookInput {
         ], name: "raw", bytes: hook.body))
     }
 
-    static func subscription(_ subscription: Subscription) -> LuaInput {
+    /// - Parameter presets: the subscription's presets as Lua sees them, when already made (see ``presets(_:)``).
+    static func subscription(_ subscription: Subscription, presets: LuaValue? = nil) -> LuaInput {
         // Fields in a list rather than a dictionary: nothing to hash on every hook.
         .named("subscription", .table([
             ("id", .value(.string(subscription.id))),
             ("integration", .value(.string(subscription.integration))),
-            ("presets", .value(.table(subscription.presets.mapValues(LuaValue.init)))),
+            ("presets", .value(presets ?? Self.presets(subscription))),
         ]))
+    }
+
+    static func presets(_ subscription: Subscription) -> LuaValue {
+        .table(subscription.presets.mapValues(LuaValue.init))
     }
 }
 

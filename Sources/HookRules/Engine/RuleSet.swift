@@ -9,6 +9,9 @@ final class RuleSet: Sendable {
     let book: RuleBook
     let subscriptions: SubscriptionDirectory
     let pools: [String: LuaStatePool]
+    /// Each configured subscription's presets as the Lua value rules read, made once per generation rather than
+    /// once per hook.
+    let luaPresets: [String: LuaValue]
 
     init(
         generation: Int, book: RuleBook, subscriptions: [Subscription], poolSize: Int, countingLines: Bool,
@@ -17,6 +20,8 @@ final class RuleSet: Sendable {
         self.generation = generation
         self.book = book
         self.subscriptions = SubscriptionDirectory(subscriptions)
+        luaPresets = Dictionary(
+            subscriptions.map { ($0.id, HookInput.presets($0)) }, uniquingKeysWith: { first, _ in first })
         var pools: [String: LuaStatePool] = [:]
         for (integration, rule) in book.rules {
             // A rule whose source and limits did not change keeps its warm states.
