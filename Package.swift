@@ -186,12 +186,16 @@ let package = Package(
                 "RuleTestSupport",
             ]
         ),
-        // Runs the built `hookrules` executable; the dependency makes `swift test` build it first.
+        // Runs the built `hookrules` executable; the dependency makes `swift test` build it first. `serve` is
+        // driven over loopback HTTP with requests signed as the providers sign them, and its queue read back.
         .testTarget(
             name: "HookRulesCLITests",
             dependencies: [
-                "HookRulesCLI", "HookModel", "HookQueue", "HookQueueSQLite", "LoopbackTarget",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "HookRulesCLI", "HookModel", "HookQueue", "HookQueueSQLite", "HookQueueLocation", "HookSignatures",
+                "LoopbackTarget", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

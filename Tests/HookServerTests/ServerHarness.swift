@@ -36,6 +36,8 @@ final class ServerHarness: Sendable {
     let queue: SQLiteTransferQueue
     let service: IntakeService
     let registry: PrometheusCollectorRegistry
+    /// The process-wide client: one of its own, left unshut by a test that throws before ``stop()``, would stop
+    /// the whole test process in its deinit.
     let client: HTTPClient
     let port: Int
     private let group: ServiceGroup
@@ -75,7 +77,7 @@ final class ServerHarness: Sendable {
         let running = Task { try await group.run() }
         let port = try await bound.wait()
         return ServerHarness(
-            folder: folder, queue: queue, service: service, registry: registry, client: HTTPClient(), port: port,
+            folder: folder, queue: queue, service: service, registry: registry, client: .shared, port: port,
             group: group, running: running)
     }
 
@@ -125,7 +127,6 @@ final class ServerHarness: Sendable {
     func stop() async throws {
         await group.triggerGracefulShutdown()
         try await running.value
-        try await client.shutdown()
         try await queue.close()
         try? FileManager.default.removeItem(at: folder)
     }
