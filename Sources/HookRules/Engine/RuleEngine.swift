@@ -92,7 +92,7 @@ public final class RuleEngine: Sendable {
             outcome.errors.append(RuleFailure(message: violation, location: ruleLine))
             return outcome
         }
-        let arguments = [HookInput.hook(hook, for: subscription), HookInput.subscription(subscription)]
+        let arguments = [HookInput.hook(hook, for: subscription, bodyFormat: rule.bodyFormat), HookInput.subscription(subscription)]
         let maxRequests = rule.hookLimits.requests
         let result = await pool.withState { state in
             defer { collectLineHits(from: &state) }
