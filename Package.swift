@@ -55,9 +55,16 @@ let package = Package(
         // What Swift cannot import (function-like macros, LUA_REGISTRYINDEX) or must not do (raise a Lua error:
         // a longjmp must never cross a Swift frame). Prefixed `hr_`, no decisions of its own.
         .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // Debian's libxml2 headers and library: XML bodies are parsed by its SAX2 push parser, configured to refuse
+        // DTDs and entities (FoundationXML's XMLParser always substitutes entities and recovers from errors).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
         // The only module that touches the Lua C API: sandbox, limits, body decoding, values, the state pool. Its
         // sandbox is Lua (Sandbox.lua), embedded at build time.
-        .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim"], plugins: ["EmbedLuaSources"]),
+        .target(name: "LuaRuntime", dependencies: ["CLua", "CLuaShim", "CLibXML2"], plugins: ["EmbedLuaSources"]),
         // The host's Lua lives in .lua files (linted, read by Lua tooling) and is compiled into the binary as Swift
         // string literals, so `hookrules` needs no resource beside it: the plugin runs the embedder on a target's
         // .lua files.

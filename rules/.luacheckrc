@@ -26,6 +26,7 @@ stds.hookrules_rule = {
     coroutine = { fields = { "close", "create", "isyieldable", "resume", "running", "status", "wrap", "yield" } },
     os = { fields = { "clock", "date", "difftime", "time" } },
     json = { fields = { "decode", "null" } },
+    xml = { fields = { "decode", "list" } },
     -- The rule API.
     "rule", "header", "field", "ignore", "by_prefix",
   },

@@ -29,6 +29,9 @@ sync
     echo
     echo "$ hookrules-bench --seconds 0.2 --only json"
     .build/release/hookrules-bench --seconds 0.2 --only json
+    echo
+    echo "$ hookrules-bench --seconds 2 --only xml"
+    .build/release/hookrules-bench --seconds 2 --only xml
     for run in 1 2 3; do
         echo
         echo "$ hookrules-bench --seconds 1 --only rules   (run $run of 3)"

@@ -2,7 +2,7 @@ import Foundation
 import LuaRuntime
 
 /// `hookrules-bench`: HookRules beside plain `lua5.4` + Debian's lua-cjson, in the same run on the same bytes: JSON
-/// bodies into Lua tables (bench/reference/decode.lua), the bundled captures through the bundled rules and generated
+/// bodies into Lua tables (bench/reference/decode.lua), XML bodies beside JSON of the same values, the bundled captures through the bundled rules and generated
 /// bodies through bench/rules (bench/reference/rules.lua), then memory per Lua state and RSS over many hooks. Exits
 /// non-zero only if a run fails or the two sides disagree on the requests, never because of a figure.
 @main
@@ -28,6 +28,9 @@ struct BenchmarkMain {
             let reference = try ReferenceRun.decode(files: files.map(\.path), seconds: options.seconds)
             try JSONDecodeReport(ours: ours, lazy: lazy, reference: reference).print()
         }
+        if runs("xml") {
+            try XMLDecodeBenchmark(samples: options.samples, seconds: options.seconds).run()
+        }
         if runs("rules") {
             try await RulePathBenchmark(rules: options.rules, samples: options.samples, seconds: options.seconds).run()
         }
@@ -42,9 +45,9 @@ struct BenchmarkMain {
         }
     }
 
-    static func sampleFiles(in folder: String) throws -> [SampleFile] {
+    static func sampleFiles(in folder: String, suffix: String = ".json") throws -> [SampleFile] {
         let names = FileManager.default.enumerator(atPath: folder)?.compactMap { $0 as? String } ?? []
-        return try names.filter { $0.hasSuffix(".json") }.sorted().map { name in
+        return try names.filter { $0.hasSuffix(suffix) }.sorted().map { name in
             let path = (folder as NSString).appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw BenchmarkFailure("cannot read \(path)")

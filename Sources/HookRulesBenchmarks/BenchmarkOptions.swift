@@ -6,13 +6,13 @@ struct BenchmarkOptions {
     var benchRules = "bench/rules"
     /// Hooks the memory part runs through the engine before its last RSS reading.
     var memoryHooks = 1_000_000
-    /// Run only one part: `json`, `rules`, `readers`, `generated` or `memory`; nil runs everything.
+    /// Run only one part: `json`, `xml`, `rules`, `readers`, `generated` or `memory`; nil runs everything.
     var only: String?
 
-    static let parts = ["json", "rules", "readers", "generated", "memory"]
+    static let parts = ["json", "xml", "rules", "readers", "generated", "memory"]
     static let usage = """
         usage: hookrules-bench [--seconds S] [--samples DIR] [--rules DIR] [--bench-rules DIR] [--memory-hooks N] \
-        [--only json|rules|readers|generated|memory]
+        [--only json|xml|rules|readers|generated|memory]
         """
 
     init(arguments: [String]) throws {

@@ -16,9 +16,12 @@ struct RulePathBenchmark {
         for path in try CaptureListing(under: samples).captures {
             let capture = try CapturedHook(path: path)
             guard let rule = book.rules[capture.integration] else { continue }
-            captures.append(RuleRunComparison.Capture(
-                capture: capture, subscription: try directory.subscription(id: nil, integration: capture.integration),
-                rulePath: rule.script.name))
+            let subscription = try directory.subscription(id: nil, integration: capture.integration)
+            // The reference decodes bodies with lua-cjson: it runs the JSON captures only.
+            guard BodyFormat.of(capture.hook(subscription: subscription), ruleChoice: rule.bodyFormat) == .json else {
+                continue
+            }
+            captures.append(RuleRunComparison.Capture(capture: capture, subscription: subscription, rulePath: rule.script.name))
         }
         comparison = RuleRunComparison(
             captures: captures, engine: try RuleEngine(book: book, subscriptions: subscriptions, poolSize: 1),
@@ -26,7 +29,7 @@ struct RulePathBenchmark {
     }
 
     func run() async throws {
-        print("\nRule path: \(comparison.captures.count) captures through the bundled rules, one core, \(comparison.seconds) s per side in \(RuleRunComparison.slices) interleaved slices, median slice of each side")
+        print("\nRule path: \(comparison.captures.count) JSON captures through the bundled rules, one core, \(comparison.seconds) s per side in \(RuleRunComparison.slices) interleaved slices, median slice of each side")
         let outcome = try await comparison.run()
         func line(_ name: String, _ rates: Rates) -> String {
             name.padding(toLength: 28, withPad: " ", startingAt: 0)

@@ -39,6 +39,12 @@ import Testing
         #expect(Set(direct) == ["CLuaShim", "LuaRuntime"])
     }
 
+    @Test func onlyTheRuntimeParsesXML() throws {
+        guard let graph = try Self.graph() else { return }
+        let direct = graph.targets.filter { $0.value.targets.contains("CLibXML2") }.map(\.key)
+        #expect(Set(direct) == ["LuaRuntime"])
+    }
+
     @Test func architectureDocumentListsEveryModuleWithItsDependencies() throws {
         guard let graph = try Self.graph() else { return }
         let documented = try ArchitectureDocument.read()

@@ -8,7 +8,7 @@ struct ReplayCommandTests {
         let output = try CommandRunner.run(["replay", "samples/"])
         #expect(output.status == 0, "\(output.stderr)")
         let lines = output.stdout.split(separator: "\n")
-        #expect(lines.count == 97)  // 145 captures, 147 records; 50 ignored (unsynced topics, deletes off, presets, ...)
+        #expect(lines.count == 102)  // 149 captures, 152 records; 50 ignored (unsynced topics, deletes off, presets, ...)
         #expect(output.stdout.contains(
             #"{"action":"updated","childRequest":false,"deleteTriggered":false,"direction":"to","externalId":"4001234671","hookId":"samples/hubspot/company.merge.json","integration":"hubspot","mappingCollectionType":"company","scope":"company/updated","subscription":"demo-hubspot"}"#))
         #expect(output.stdout.contains(#""externalId":"788032119674292900""#))

@@ -58,7 +58,7 @@ struct TestCommandTests {
     func checkOwnRules() throws {
         let output = try CommandRunner.run(["check", "rules/"])
         #expect(output.status == 0, "\(output.stderr)")
-        #expect(output.stdout == "ok: 7 rule(s), 7 subscription(s), 7 fixture file(s)\n")
+        #expect(output.stdout == "ok: 8 rule(s), 8 subscription(s), 8 fixture file(s)\n")
     }
 
     @Test("check reports a rule's syntax error with file and line and exits 1")

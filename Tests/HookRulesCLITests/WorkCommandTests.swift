@@ -17,11 +17,12 @@ struct WorkCommandTests {
         let bodies = target.received.map { String(decoding: $0.body, as: UTF8.self) }
         // demo-shopify's customer came in; every other subscription whose catalog has customer/updated gets it.
         let outbound = Set(bodies.filter { $0.contains(#""direction":"from""#) }.compactMap { body in
-            ["demo-bigcommerce", "demo-dealerdesk", "demo-hubspot", "demo-stripe", "demo-github", "demo-woocommerce"]
+            ["demo-bigcommerce", "demo-dealerdesk", "demo-hubspot", "demo-stripe", "demo-github", "demo-woocommerce",
+             "demo-salesforce"]
                 .first { body.contains(#""subscription":"\#($0)""#) }
         })
-        #expect(outbound == ["demo-bigcommerce", "demo-dealerdesk", "demo-hubspot", "demo-stripe"])
-        #expect(bodies.count == 5)
+        #expect(outbound == ["demo-bigcommerce", "demo-dealerdesk", "demo-hubspot", "demo-salesforce", "demo-stripe"])
+        #expect(bodies.count == 6)
         #expect(work.stderr.contains("done \(bodies.count)"), "\(work.stderr)")
         #expect(work.stderr.contains("fanned out"))
         try await target.stop()

@@ -40,7 +40,7 @@ struct BundledFixturesTests {
         }
         let samples = try CaptureListing(under: Samples.folder.path).captures
             .map { URL(fileURLWithPath: $0).standardized.path }
-        #expect(samples.count == 145)
+        #expect(samples.count == 149)
         for sample in samples {
             #expect(referenced.contains(sample), "no fixture replays \(sample)")
         }

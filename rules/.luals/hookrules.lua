@@ -12,7 +12,7 @@
 ---@field headers table<string, string>  Header names lower-cased: `hook.headers["x-shopify-topic"]`.
 ---@field query table<string, string>
 ---@field raw string                     The body bytes, exactly as received.
----@field body any                       The body decoded: JSON as tables, a form as a table of strings.
+---@field body any                       The body decoded: JSON or XML as tables, a form as a table of strings; nil when empty or raw.
 
 ---@class HookRules.Subscription
 ---@field id string
@@ -59,6 +59,7 @@
 ---@field unmapped? "ignore"|"error"     What an event missing from `on` does (default "ignore").
 ---@field presets? table<string, "boolean"|"string"|"number"|"integer"|"table">  Presets a subscription may set, with their types.
 ---@field limits? table<string, integer>  Limits for this integration's hooks (docs/runtime.md).
+---@field body? "json"|"form"|"xml"|"raw"  The format of this system's bodies, whatever their Content-Type (default: decided by it).
 ---@field verify? string|table<string, string>  The provider's signature scheme ("shopify", or { scheme = "hmac", ... }); the subscription gives the secret.
 ---@field delivery? HookRules.Extractor  Where the sender's delivery id is: a redelivery with the same id adds nothing.
 ---@field methods? ("POST"|"PUT"|"PATCH"|"GET")[]  Methods the intake server accepts for these hooks (default POST).
@@ -103,3 +104,14 @@ json.null = nil ---@type lightuserdata
 ---@param text string
 ---@return any
 function json.decode(text) end
+
+---XML helpers (docs/runtime.md, "How an XML body arrives").
+xml = {}
+---Decodes XML text into tables, with the same mapping and refusals as bodies.
+---@param text string
+---@return table
+function xml.decode(text) end
+---An element that may repeat, always as a list: nil gives {}, a list itself, one value { value }.
+---@param value any
+---@return any[]
+function xml.list(value) end

@@ -4,12 +4,13 @@ import LuaRuntime
 /// What a rule receives: the hook (headers lower-cased, body decoded straight into Lua, raw bytes) and the
 /// subscription (id, integration, presets).
 enum HookInput {
-    static func hook(_ hook: Hook, for subscription: Subscription) -> LuaInput {
+    static func hook(_ hook: Hook, for subscription: Subscription, bodyFormat: BodyFormat?) -> LuaInput {
         let body: LuaInput
-        switch BodyFormat(of: hook) {
+        switch BodyFormat.of(hook, ruleChoice: bodyFormat) {
         case .json: body = .lazyJSON(hook.body)
         case .form: body = .form(hook.body)
-        case .none: body = .value(.nil)
+        case .xml: body = .xml(hook.body)
+        case .raw, nil: body = .value(.nil)
         }
         // `raw` is copied into Lua only if the rule reads it (or touches the hook table as a whole).
         return .named("hook", .tableDeferringBytes([
@@ -34,20 +35,6 @@ enum HookInput {
 
     static func presets(_ subscription: Subscription) -> LuaValue {
         .table(subscription.presets.mapValues(LuaValue.init))
-    }
-}
-
-/// How a hook's body is decoded for the rule, from its Content-Type: JSON unless it says form.
-enum BodyFormat: Sendable {
-    case json, form, none
-
-    init(of hook: Hook) {
-        let type = hook.headers["content-type"]?.lowercased() ?? ""
-        if type.hasPrefix("application/x-www-form-urlencoded") {
-            self = .form
-        } else {
-            self = hook.body.isEmpty ? .none : .json
-        }
     }
 }
 

@@ -16,7 +16,7 @@ package struct ResultReaderProbe: ~Copyable {
         var state = try LuaState(limits: rule.limits, libraries: RuleBook.libraries)
         script = try state.load(rule.script)
         self.state = state
-        arguments = [HookInput.hook(hook, for: subscription), HookInput.subscription(subscription)]
+        arguments = [HookInput.hook(hook, for: subscription, bodyFormat: rule.bodyFormat), HookInput.subscription(subscription)]
     }
 
     /// Runs the rule and reads its result; returns how many requests it holds (so the work cannot be skipped).

@@ -14,7 +14,7 @@ extension RuleEngine {
         if let violation = rule.hookLimits.violation(of: hook) {
             return .failure(RuleFailure(message: violation, location: RuleLocation(file: rule.script.name, line: rule.line)))
         }
-        let arguments = [HookInput.hook(hook, for: subscription), HookInput.subscription(subscription)]
+        let arguments = [HookInput.hook(hook, for: subscription, bodyFormat: rule.bodyFormat), HookInput.subscription(subscription)]
         let run = await pool.withState { state in
             Result { () throws(LuaError) in
                 guard let script = state.script(named: rule.script.name) else {

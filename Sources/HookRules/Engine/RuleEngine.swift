@@ -95,7 +95,10 @@ public final class RuleEngine: Sendable {
         // The generation's presets when this is its subscription (a replay or a fixture may bring its own).
         let configured = rules.subscriptions[subscription.id]
         let presets = configured?.presets == subscription.presets ? rules.luaPresets[subscription.id] : nil
-        let arguments = [HookInput.hook(hook, for: subscription), HookInput.subscription(subscription, presets: presets)]
+        let arguments = [
+            HookInput.hook(hook, for: subscription, bodyFormat: rule.bodyFormat),
+            HookInput.subscription(subscription, presets: presets),
+        ]
         let maxRequests = rule.hookLimits.requests
         let result = await pool.withState { state in
             defer { collectLineHits(from: &state) }

@@ -86,7 +86,8 @@ enum RuleDescription {
         }
         return RuleFile(
             integration: integration, script: script, catalog: catalog, line: ruleLine, mappings: mappings,
-            presets: presets, limits: luaLimits, hookLimits: hookLimits, intake: intake(description))
+            presets: presets, limits: luaLimits, hookLimits: hookLimits, intake: intake(description),
+            bodyFormat: description["body"]?.stringValue.flatMap(BodyFormat.init(rawValue:)))
     }
 
     /// The intake side, as the rule API checked it: `verify` a table of strings with a `scheme`, methods from a
@@ -112,6 +113,7 @@ enum RuleDescription {
         case "time_ms": lua.wallClock = .milliseconds(value)
         case "json_depth": lua.jsonDepth = value
         case "form_pairs": lua.formPairs = value
+        case "xml_elements": lua.xmlElements = value
         case "body_bytes": hook.bodyBytes = value
         case "headers": hook.headers = value
         case "header_bytes": hook.headerBytes = value

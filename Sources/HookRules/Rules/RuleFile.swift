@@ -18,6 +18,8 @@ public struct RuleFile: Sendable {
     public let hookLimits: HookLimits
     /// The intake server's side of the rule: how its hooks are authenticated, which methods they may use.
     public let intake: RuleIntake
+    /// The format the rule reads its bodies in (`body = "xml"`), whatever their Content-Type; nil to decide by it.
+    public let bodyFormat: BodyFormat?
 }
 
 /// What a rule declares for the intake server (`verify`, `methods`, `delivery`, `reply`).

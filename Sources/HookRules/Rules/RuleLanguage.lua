@@ -92,12 +92,14 @@ end
 
 local known_fields = { scopes = true, event = true, on = true, scope = true, id = true, records = true,
   resolve = true, unmapped = true, presets = true, limits = true, verify = true, delivery = true, methods = true,
-  reply = true, handshake = true }
+  reply = true, handshake = true, body = true }
+-- The formats a rule may read its bodies in, whatever their Content-Type (BodyFormat.swift).
+local body_formats = { json = true, form = true, xml = true, raw = true }
 -- Methods a rule may accept besides POST (the intake server refuses the others with 405).
 local method_names = { POST = true, PUT = true, PATCH = true, GET = true }
 -- Limits an integration may set for its hooks (docs/runtime.md); the host applies them.
 local limit_names = { memory_bytes = true, instructions = true, time_ms = true, json_depth = true,
-  form_pairs = true, body_bytes = true, headers = true, header_bytes = true, requests = true }
+  form_pairs = true, xml_elements = true, body_bytes = true, headers = true, header_bytes = true, requests = true }
 
 local function line_of(fn, fallback)
   if defined_at[fn] then return defined_at[fn] end
@@ -183,6 +185,10 @@ local function check_spec(spec)
         error(("rule: method %q is not one of POST, PUT, PATCH, GET"):format(tostring(method)), 0)
       end
     end
+  end
+  if spec.body ~= nil and not body_formats[spec.body] then
+    error(('rule: body must be "json", "form", "xml" or "raw", not %s'):format(
+      type(spec.body) == "string" and ("%q"):format(spec.body) or type(spec.body)), 0)
   end
   if spec.limits ~= nil and type(spec.limits) ~= "table" then
     error("rule: limits must be a table such as { body_bytes = 1048576 }", 0)
@@ -361,7 +367,11 @@ local function handle(spec, hook, subscription)
   local out = { requests = {}, ignored = {}, errors = {} }
   out.delivery = delivery_of(spec, hook)
   out.reply = reply_of(spec, hook, subscription)
-  local records = { hook.body }
+  -- Without `records` the body is the one record; a body that was not decoded (raw) is its bytes, so the rule
+  -- still runs once and a rule expecting tables fails visibly instead of making no record.
+  local body = hook.body
+  if body == nil and hook.raw ~= "" then body = hook.raw end
+  local records = { body }
   if spec.records ~= nil then
     records = spec.records(hook)
     if type(records) ~= "table" then
@@ -425,7 +435,7 @@ local function describe(spec)
     for name, value in pairs(spec.verify) do verify[name] = value end
   end
   return { scopes = spec.scopes, events = events, resolve = resolved, scope = spec.scope,
-    presets = presets, used_presets = used, limits = limits, verify = verify, methods = spec.methods,
+    presets = presets, used_presets = used, limits = limits, verify = verify, methods = spec.methods, body = spec.body,
     replies = spec.reply ~= nil, delivery = spec.delivery ~= nil, handshakes = spec.handshake ~= nil }
 end
 

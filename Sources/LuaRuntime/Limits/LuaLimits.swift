@@ -11,6 +11,8 @@ public struct LuaLimits: Sendable, Equatable {
     public var jsonDepth: Int
     /// Most `name=value` pairs a form body may have.
     public var formPairs: Int
+    /// Most elements an XML body (or `xml.decode`'s text) may have.
+    public var xmlElements: Int
     /// How much of what the rule prints is kept per run.
     public var logLines: Int
     public var logBytes: Int
@@ -24,6 +26,7 @@ public struct LuaLimits: Sendable, Equatable {
         wallClock: Duration = .seconds(1),
         jsonDepth: Int = 512,
         formPairs: Int = 10_000,
+        xmlElements: Int = 100_000,
         logLines: Int = 200,
         logBytes: Int = 32 << 10,
         watchdogGrace: Duration = .milliseconds(500)
@@ -33,6 +36,7 @@ public struct LuaLimits: Sendable, Equatable {
         self.wallClock = wallClock
         self.jsonDepth = jsonDepth
         self.formPairs = formPairs
+        self.xmlElements = xmlElements
         self.logLines = logLines
         self.logBytes = logBytes
         self.watchdogGrace = watchdogGrace

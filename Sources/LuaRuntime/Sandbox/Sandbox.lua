@@ -9,6 +9,7 @@
 
 local host = ...
 local host_log, json_decode, json_null, fresh_seed = host.log, host.json_decode, host.json_null, host.fresh_seed
+local xml_decode = host.xml_decode
 local lazy_index, lazy_length, lazy_build = host.lazy_index, host.lazy_length, host.lazy_build
 local bounded, host_libraries = host.bounded, host.libraries
 
@@ -158,6 +159,15 @@ local function safe_rawset(t, key, value)
   return rawset(built(t), key, value)
 end
 
+-- An XML element that may repeat is a value when it appears once and a list when it appears more often
+-- (docs/runtime.md); xml.list(value) is always the list: nil gives {}, a list itself, anything else { value }.
+-- An element's table never has the key 1 (XML names cannot start with a digit), so a table with one is a list.
+local function xml_list(value)
+  if value == nil then return {} end
+  if type(value) == "table" and value[1] ~= nil then return value end
+  return { value }
+end
+
 local shared = {
   assert = assert, error = error, getmetatable = safe_getmetatable, ipairs = ipairs, next = safe_next,
   pairs = pairs, pcall = pcall, print = safe_print, rawequal = safe_base.rawequal, rawget = safe_rawget,
@@ -168,6 +178,7 @@ local shared = {
   string = view(safe_string, "string"), table = view(safe_table, "table"), math = view(safe_math, "math"),
   utf8 = view(safe_utf8, "utf8"), coroutine = view(coroutine, "coroutine"), os = view(safe_os, "os"),
   json = view({ decode = json_decode, null = json_null }, "json"),
+  xml = view({ decode = xml_decode, list = xml_list }, "xml"),
 }
 for name, library in next, host_libraries do
   if name == 1 then

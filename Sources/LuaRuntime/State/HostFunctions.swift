@@ -56,35 +56,50 @@ let hostLog: hr_swift_function = { state in
 
 /// `json.decode(text)`: the same decoder bodies go through, for JSON carried inside a field or a form value.
 let hostJSONDecode: hr_swift_function = { state in
-    let state = state.unsafelyUnwrapped
+    decodeTextArgument(state.unsafelyUnwrapped, function: "json.decode") { text, state, context throws(BodyDecodingError) in
+        try JSONLuaDecoder.push(text, onto: state, maxDepth: context.jsonDepth, memory: context.memory)
+    }
+}
+
+/// A decoding function's body: its one argument must be a string, which `decode` pushes as one value; a failure is
+/// raised as the function's error.
+func decodeTextArgument(
+    _ state: OpaquePointer, function: String,
+    _ decode: (UnsafeRawBufferPointer, OpaquePointer, HostContext) throws(BodyDecodingError) -> Void
+) -> Int32 {
     let context = HostContext.of(state)
     return context.building {
         guard lua_type(state, 1) == LUA_TSTRING else {
             let typeName = String(cString: lua_typename(state, lua_type(state, 1)))
-            return pushError(state, "json.decode expects a string, got \(typeName)")
+            return pushError(state, "\(function) expects a string, got \(typeName)")
         }
         var length = 0
         let bytes = lua_tolstring(state, 1, &length)
-        do {
-            try JSONLuaDecoder.push(
-                UnsafeRawBufferPointer(start: bytes, count: length), onto: state,
-                maxDepth: context.jsonDepth, memory: context.memory)
+        do throws(BodyDecodingError) {
+            try decode(UnsafeRawBufferPointer(start: bytes, count: length), state, context)
             return 1
         } catch {
-            // Out of memory or time is the run's limit, not a fault of the text: it fails the run even under pcall
-            // (the budget stops it at the next instruction), and says which limit it was.
-            if context.memory.pointee.isOverLimit {
-                context.memory.pointee.exceeded = true
-                hr_note_fault(state)
-                return pushError(state, "json.decode: " + ExecutionBudget.message(for: .memory, limits: context.limits))
-            }
-            if context.budget.mustStop, let limit = context.budget.tripped {
-                hr_note_fault(state)
-                return pushError(state, "json.decode: " + ExecutionBudget.message(for: limit, limits: context.limits))
-            }
-            return pushError(state, "json.decode: \(error)")
+            return pushDecodingError(state, context, function: function, error)
         }
     }
+}
+
+/// The error a decoding function (`json.decode`, `xml.decode`) raises. Out of memory or time is the run's limit,
+/// not a fault of the text: it fails the run even under pcall (the budget stops it at the next instruction), and
+/// says which limit it was.
+func pushDecodingError(
+    _ state: OpaquePointer, _ context: HostContext, function: String, _ error: BodyDecodingError
+) -> Int32 {
+    if context.memory.pointee.isOverLimit {
+        context.memory.pointee.exceeded = true
+        hr_note_fault(state)
+        return pushError(state, "\(function): " + ExecutionBudget.message(for: .memory, limits: context.limits))
+    }
+    if context.budget.mustStop, let limit = context.budget.tripped {
+        hr_note_fault(state)
+        return pushError(state, "\(function): " + ExecutionBudget.message(for: limit, limits: context.limits))
+    }
+    return pushError(state, "\(function): \(error)")
 }
 
 /// `fresh_seed()`: two random integers the first time a run asks (the sandbox then seeds the run's generator with

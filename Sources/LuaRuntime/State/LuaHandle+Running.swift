@@ -60,6 +60,7 @@ extension LuaHandle {
             try pushFunction(named: function, from: scripts[index])
             let writer = LuaInputWriter(
                 state: state, memory: memory, jsonDepth: limits.jsonDepth, formPairs: limits.formPairs,
+                xmlElements: limits.xmlElements,
                 lazyBodies: context.lazyBodies)
             for (position, argument) in arguments.enumerated() {
                 try writer.push(argument, name: "argument \(position + 1)")
@@ -134,6 +135,7 @@ extension LuaHandle {
         defer { context.lazyBodies.endRun() }
         try LuaInputWriter(
                 state: state, memory: memory, jsonDepth: limits.jsonDepth, formPairs: limits.formPairs,
+                xmlElements: limits.xmlElements,
                 lazyBodies: context.lazyBodies).push(input, name: "input")
     }
 

@@ -39,7 +39,7 @@ extension LuaHandle {
         lua_setfield(state, -2, "libraries")
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
         let functions: [(String, hr_swift_function)] = [
-            ("log", hostLog), ("json_decode", hostJSONDecode), ("fresh_seed", hostFreshSeed),
+            ("log", hostLog), ("json_decode", hostJSONDecode), ("xml_decode", hostXMLDecode), ("fresh_seed", hostFreshSeed),
             ("lazy_index", hostLazyIndex), ("lazy_length", hostLazyLength), ("lazy_build", hostLazyBuild),
         ]
         for (name, function) in functions {

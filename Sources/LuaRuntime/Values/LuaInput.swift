@@ -12,6 +12,8 @@ public enum LuaInput: Sendable {
     case lazyJSON([UInt8])
     /// An `application/x-www-form-urlencoded` body, decoded into a table of strings.
     case form([UInt8])
+    /// An XML document, decoded into Lua tables (see `XMLLuaDecoder` for the mapping and what is refused).
+    case xml([UInt8])
     /// A table of strings (`name = value`, in this order; a repeated name keeps its last value), without the
     /// dictionary a `.value(.table(...))` needs.
     case strings([(name: String, value: String)])

@@ -9,6 +9,7 @@ struct LuaInputWriter {
     let memory: UnsafeMutablePointer<MemoryAccount>
     let jsonDepth: Int
     let formPairs: Int
+    let xmlElements: Int
     let lazyBodies: LazyJSONBodies
 
     func push(_ input: LuaInput, name: @autoclosure () -> String) throws(LuaError) {
@@ -23,35 +24,20 @@ struct LuaInputWriter {
         case .bytes(let bytes):
             bytes.withUnsafeBufferPointer { _ = lua_pushlstring(state, $0.baseAddress, $0.count) }
         case .json(let bytes):
-            let result = bytes.withUnsafeBytes { buffer in
-                Result { () throws(BodyDecodingError) in
-                    try JSONLuaDecoder.push(buffer, onto: state, maxDepth: jsonDepth, memory: memory)
-                }
-            }
-            if case .failure(let error) = result {
-                try checkMemory(name())
-                try checkDeadline(name())
-                throw LuaError(.invalidInput, "\(name()): \(error)")
+            try decodeBody(bytes, name: name()) { buffer throws(BodyDecodingError) in
+                try JSONLuaDecoder.push(buffer, onto: state, maxDepth: jsonDepth, memory: memory)
             }
         case .lazyJSON(let bytes):
-            let result = Result { () throws(BodyDecodingError) in
+            try decodeBody(bytes, name: name()) { _ throws(BodyDecodingError) in
                 try lazyBodies.push(bytes, onto: state, maxDepth: jsonDepth, memory: memory)
             }
-            if case .failure(let error) = result {
-                try checkMemory(name())
-                try checkDeadline(name())
-                throw LuaError(.invalidInput, "\(name()): \(error)")
-            }
         case .form(let bytes):
-            let result = bytes.withUnsafeBytes { buffer in
-                Result { () throws(BodyDecodingError) in
-                    try FormLuaDecoder.push(buffer, onto: state, maxPairs: formPairs, memory: memory)
-                }
+            try decodeBody(bytes, name: name()) { buffer throws(BodyDecodingError) in
+                try FormLuaDecoder.push(buffer, onto: state, maxPairs: formPairs, memory: memory)
             }
-            if case .failure(let error) = result {
-                try checkMemory(name())
-                try checkDeadline(name())
-                throw LuaError(.invalidInput, "\(name()): \(error)")
+        case .xml(let bytes):
+            try decodeBody(bytes, name: name()) { buffer throws(BodyDecodingError) in
+                try XMLLuaDecoder.push(buffer, onto: state, maxElements: xmlElements, memory: memory)
             }
         case .strings(let fields):
             pushStrings(fields)
@@ -67,6 +53,22 @@ struct LuaInputWriter {
             }
         }
         try checkMemory(name())
+    }
+
+    /// Runs a body decoder; a failure is the run's memory or time limit when one was passed while decoding, and
+    /// otherwise the body's fault (`hook.body: invalid JSON at byte 9: ...`).
+    private func decodeBody(
+        _ bytes: [UInt8], name: @autoclosure () -> String,
+        _ decode: (UnsafeRawBufferPointer) throws(BodyDecodingError) -> Void
+    ) throws(LuaError) {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(BodyDecodingError) in try decode(buffer) }
+        }
+        if case .failure(let error) = result {
+            try checkMemory(name())
+            try checkDeadline(name())
+            throw LuaError(.invalidInput, "\(name()): \(error)")
+        }
     }
 
     private func pushStrings(_ fields: [(name: String, value: String)]) {

@@ -12,7 +12,7 @@ struct RuleGlobalsConfigTests {
 
     /// `function api.header(name)` ... in the rule API, plus `json`, which the sandbox adds.
     static func apiNames() -> Set<String> {
-        Set(matches(of: #"function api\.(\w+)\("#, in: RuleLanguage.source)).union(["json"])
+        Set(matches(of: #"function api\.(\w+)\("#, in: RuleLanguage.source)).union(["json", "xml"])
     }
 
     static func matches(of pattern: String, in text: String) -> [String] {
@@ -28,16 +28,18 @@ struct RuleGlobalsConfigTests {
 
     @Test("the API is what the rules use: rule, header, field, ignore, by_prefix and json")
     func api() {
-        #expect(Self.apiNames() == ["rule", "header", "field", "ignore", "by_prefix", "json"])
+        #expect(Self.apiNames() == ["rule", "header", "field", "ignore", "by_prefix", "json", "xml"])
     }
 
     @Test("rules/.luacheckrc lists every API global and json's fields")
     func luacheck() throws {
         let config = try Self.read(".luacheckrc")
         let apiLine = try #require(config.components(separatedBy: "\n").drop { !$0.contains("-- The rule API.") }.dropFirst().first)
-        let declared = Set(Self.matches(of: #""(\w+)""#, in: apiLine)).union(config.contains("json = {") ? ["json"] : [])
+        let tables = ["json", "xml"].filter { config.contains("\($0) = {") }
+        let declared = Set(Self.matches(of: #""(\w+)""#, in: apiLine)).union(tables)
         #expect(declared == Self.apiNames(), "\(apiLine)")
         #expect(config.contains(#"json = { fields = { "decode", "null" } }"#))
+        #expect(config.contains(#"xml = { fields = { "decode", "list" } }"#))
     }
 
     @Test("rules/.luarc.json declares the same globals for lua-language-server")
@@ -48,11 +50,11 @@ struct RuleGlobalsConfigTests {
         #expect(Set(globals) == Self.apiNames())
     }
 
-    @Test("rules/.luals/hookrules.lua types every API function and json")
+    @Test("rules/.luals/hookrules.lua types every API function, json and xml")
     func editorTypes() throws {
         let stubs = try Self.read(".luals/hookrules.lua")
         let declared = Set(Self.matches(of: #"^function (\w+)\("#, in: stubs))
-            .union(Self.matches(of: #"^(json) = \{\}"#, in: stubs))
+            .union(Self.matches(of: #"^(json|xml) = \{\}"#, in: stubs))
         #expect(declared == Self.apiNames())
     }
 }
