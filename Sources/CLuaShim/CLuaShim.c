@@ -1,25 +1,11 @@
 #include "CLuaShim.h"
+#include "Pieces.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const hr_traceback_key = "hookrules.traceback";
-
-static int hr_swift_trampoline(lua_State *L) {
-    hr_swift_function fn = (hr_swift_function)lua_touserdata(L, lua_upvalueindex(1));
-    int results = fn(L);
-    if (results < 0) {
-        return lua_error(L);  // raised here, in C, after the Swift frame has returned
-    }
-    return results;
-}
-
-void hr_push_swift_function(lua_State *L, hr_swift_function fn, int nup) {
-    lua_pushlightuserdata(L, (void *)fn);
-    lua_insert(L, -(nup + 1));
-    lua_pushcclosure(L, hr_swift_trampoline, nup + 1);
-}
 
 // Line counts live in plain C arrays, not in a Lua table: the hook runs between any two lines of a rule, and
 // allocating Lua objects there could raise "not enough memory" inside the rule, start a garbage collection, or count
@@ -45,6 +31,7 @@ typedef struct hr_hook_slot {
     const char *stop;  // the message the run was stopped with, once it was
     const char *fault_source;
     int fault_line;
+    hr_result_list results;
 } hr_hook_slot;
 
 // Work charged between two polls of the budget: about a millisecond of scanning or matching.
@@ -113,6 +100,63 @@ static int hr_raise_stop(lua_State *L, hr_hook_slot *slot, const char *message, 
     return lua_error(L);
 }
 
+// Calls the Swift function in upvalue 1 and does what its status asks (see HR_RAISE and the others in CLuaShim.h).
+// Every error is raised here, in C, after the Swift frame has returned.
+static int hr_swift_trampoline(lua_State *L) {
+    hr_swift_function fn = (hr_swift_function)lua_touserdata(L, lua_upvalueindex(1));
+    int results = fn(L);
+    if (results >= 0) return results;
+    switch (results) {
+    case HR_PROCEED:
+        return lua_tocfunction(L, lua_upvalueindex(2))(L);
+    case HR_STOP: {
+        hr_hook_slot *slot = hr_slot(L);
+        // Level 1: the Lua code that called the library function, as hr_budget_charge raises it.
+        if (slot->stop != NULL) return hr_raise_stop(L, slot, slot->stop, 1);
+        return luaL_error(L, "the run was stopped");
+    }
+    case HR_PUSH_RESULTS: {
+        hr_result_list *list = &hr_slot(L)->results;
+        luaL_checkstack(L, list->count, "too many captures");
+        hr_push_pieces(L, list->pieces, list->count);
+        return list->pushed + list->count;
+    }
+    case HR_ARGUMENT_ERROR:
+    case HR_TYPE_ERROR: {
+        // Both values are popped first, so that an absent argument is still absent ("got no value"); the message
+        // is copied because popping it leaves it to the collector.
+        char message[160];
+        int argument = (int)lua_tointeger(L, -2);
+        snprintf(message, sizeof message, "%s", lua_tostring(L, -1));
+        lua_pop(L, 2);
+        if (results == HR_TYPE_ERROR) return luaL_typeerror(L, argument, message);
+        return luaL_argerror(L, argument, message);
+    }
+    default:
+        return lua_error(L);
+    }
+}
+
+hr_result_list *hr_result_list_of(lua_State *L) {
+    return &hr_slot(L)->results;
+}
+
+void hr_push_pieces(lua_State *L, const hr_piece *pieces, int count) {
+    for (int i = 0; i < count; i++) {
+        if (pieces[i].bytes == NULL) {
+            lua_pushinteger(L, pieces[i].integer);
+        } else {
+            lua_pushlstring(L, pieces[i].bytes, pieces[i].length);
+        }
+    }
+}
+
+void hr_push_swift_function(lua_State *L, hr_swift_function fn, int nup) {
+    lua_pushlightuserdata(L, (void *)fn);
+    lua_insert(L, -(nup + 1));
+    lua_pushcclosure(L, hr_swift_trampoline, nup + 1);
+}
+
 static void hr_state_hook(lua_State *L, lua_Debug *ar) {
     hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
     if (slot == NULL) return;
@@ -164,16 +208,27 @@ void hr_clear_budget_hook(lua_State *L) {
     lua_sethook(L, NULL, 0, 0);
 }
 
-void hr_budget_charge(lua_State *L, size_t units) {
-    hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
-    if (slot == NULL || slot->poll == NULL) return;
-    if (slot->stop != NULL) hr_raise_stop(L, slot, slot->stop, 1);
+// Whether the run must stop after `units` more work (see hr_budget_try_charge); `slot` may be NULL.
+static inline int hr_charge_slot(hr_hook_slot *slot, size_t units) {
+    if (slot == NULL || slot->poll == NULL) return 0;
+    if (slot->stop != NULL) return 1;
     slot->work += units;
-    if (slot->work < HR_WORK_QUANTUM) return;
+    if (slot->work < HR_WORK_QUANTUM) return 0;
     slot->work = 0;
     const char *message = slot->poll(slot->context, 0);
+    if (message == NULL) return 0;
+    slot->stop = message;
+    return 1;
+}
+
+int hr_budget_try_charge(lua_State *L, size_t units) {
+    return hr_charge_slot(*(hr_hook_slot **)lua_getextraspace(L), units);
+}
+
+void hr_budget_charge(lua_State *L, size_t units) {
+    hr_hook_slot *slot = *(hr_hook_slot **)lua_getextraspace(L);
     // Level 1: the Lua code that called the library function that is charging.
-    if (message != NULL) hr_raise_stop(L, slot, message, 1);
+    if (hr_charge_slot(slot, units)) hr_raise_stop(L, slot, slot->stop, 1);
 }
 
 const char *hr_fault_source(lua_State *L) {

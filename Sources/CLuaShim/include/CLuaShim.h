@@ -1,8 +1,10 @@
 // CLuaShim: the parts of the Lua 5.4 C API that Swift cannot import (function-like macros, LUA_REGISTRYINDEX,
 // variadic functions) and the one thing Swift must never do itself: raise a Lua error. `lua_error` is a longjmp;
 // if it crossed a Swift frame, Swift's cleanup (releases, defers, exclusivity bookkeeping) would be skipped.
-// So Swift callbacks *return* a status and the C trampolines below raise. Every name is prefixed `hr_`.
-// The shim makes no decisions: limits, budgets and policies live in Swift (module LuaRuntime).
+// So Swift callbacks *return* a status and the C trampolines below raise, and the Lua operations that may raise
+// (allocating, running a metamethod) run under `lua_pcall` here and hand Swift a status. Every name is prefixed
+// `hr_`. The shim makes no decisions: limits, budgets, library semantics and policies live in Swift (module
+// LuaRuntime).
 #ifndef HOOKRULES_CLUASHIM_H
 #define HOOKRULES_CLUASHIM_H
 
@@ -38,13 +40,48 @@ static inline void hr_gc_generational(lua_State *L, int minormul, int majormul) 
 
 // MARK: - Swift functions callable from Lua
 
-/// A Swift function exposed to Lua. It returns the number of results it pushed (>= 0), or `HR_RAISE` after pushing
-/// one error value, which the trampoline then raises from C.
+/// A Swift function exposed to Lua. It returns the number of results it pushed (>= 0), or one of the statuses below,
+/// which the trampoline then acts on from C, after the Swift frame has returned.
 typedef int (*hr_swift_function)(lua_State *L);
+/// Raise the value on top of the stack.
 #define HR_RAISE (-1)
+/// Raise the run's stop: the budget answered that the run must end (see `hr_budget_try_charge`).
+#define HR_STOP (-2)
+/// `luaL_argerror(L, arg, message)`, with the argument's number and the message (a string, at most 159 bytes) on top
+/// of the stack.
+#define HR_ARGUMENT_ERROR (-3)
+/// `luaL_typeerror(L, arg, expected)`, with the argument's number and the expected type's name on top of the stack.
+#define HR_TYPE_ERROR (-4)
+/// Call the C function in upvalue 2 in this same call frame, on the arguments as they are, and return what it returns:
+/// a wrapper that only had to charge the budget first. Its argument errors then name it as Lua names its own.
+#define HR_PROCEED (-5)
+/// Push the values the function described in the state's result list (`hr_result_list`) and return them, after the
+/// `pushed` results it pushed itself. Pushing allocates, so it is the trampoline's to do.
+#define HR_PUSH_RESULTS (-6)
+
+/// One value to push: the `length` bytes at `bytes` as a string, or, when `bytes` is NULL, the integer `integer`.
+typedef struct hr_piece {
+    const char *bytes;
+    size_t length;
+    lua_Integer integer;
+} hr_piece;
+
+/// The most values a result list holds: LUA_MAXCAPTURES, the captures of one match.
+#define HR_MAX_RESULTS 32
+
+/// Values a Swift function describes for its trampoline to push (`HR_PUSH_RESULTS`): `count` pieces, returned after
+/// the `pushed` values already on top of the stack. The bytes must stay valid until the trampoline has pushed them.
+typedef struct hr_result_list {
+    int pushed;
+    int count;
+    hr_piece pieces[HR_MAX_RESULTS];
+} hr_result_list;
+
+/// The state's result list, shared by its coroutines: a function fills it just before it returns.
+hr_result_list *hr_result_list_of(lua_State *L);
 
 /// Pushes a Lua closure that calls `fn`. Upvalue 1 holds `fn`; the `nup` values on top of the stack become
-/// upvalues 2...nup+1 (read them with `hr_upvalue_index(i + 1)`).
+/// upvalues 2...nup+1 (read them with `hr_upvalue_index(i + 1)`). Allocates: for the host while it builds a state.
 void hr_push_swift_function(lua_State *L, hr_swift_function fn, int nup);
 
 // MARK: - Instruction budget and deadline
@@ -75,6 +112,11 @@ void hr_clear_budget_hook(lua_State *L);
 /// Does nothing while no budget hook is installed.
 void hr_budget_charge(lua_State *L, size_t units);
 
+/// `hr_budget_charge` for Swift, which must not raise: returns 0 when the run may go on, 1 when it must stop. The
+/// stop is then recorded, every later charge answers 1 at once, and the Swift function returns `HR_STOP` for its
+/// trampoline to raise it.
+int hr_budget_try_charge(lua_State *L, size_t units);
+
 /// Asks the count hook to fire at the next instruction and every `every` instructions from then on (when that is
 /// fewer than now), for the rest of the run. The host calls it when the run allocates a big string or table: one VM
 /// instruction on big operands (comparing two long strings) can take milliseconds, so the interval between two
@@ -92,12 +134,57 @@ void hr_note_fault(lua_State *L);
 const char *hr_fault_source(lua_State *L);
 int hr_fault_line(lua_State *L);
 
-// MARK: - Bounded library
+// MARK: - Lua operations that may raise, for Swift
 
-/// Pushes a table of library functions that answer to the budget (BoundedLibrary.c, BoundedPatterns.c): `find`,
-/// `match`, `gmatch`, `gsub`, `concat`, `insert`, `remove`, `move`, `unpack`, and the wrappers `meter(f)` and
-/// `wrap(f, "sort" | "rep")` for Lua's own C functions.
-void hr_push_bounded_library(lua_State *L);
+/// Each runs one operation of the Lua API that may raise an error (it allocates, or it may run a metamethod) under
+/// `lua_pcall`, so that Swift can ask for it without a longjmp crossing a Swift frame. Each returns LUA_OK, or the
+/// error's status with the error value on top of the stack, which the Swift function hands back to its trampoline
+/// to raise (`HR_RAISE`). Each needs three free stack slots beyond what it pushes.
+
+/// Pushes t[i] (`lua_geti`), t being the value at `index`.
+int hr_protected_geti(lua_State *L, int index, lua_Integer i);
+/// Sets t[i] (`lua_seti`) to the value on top, which it pops.
+int hr_protected_seti(lua_State *L, int index, lua_Integer i);
+/// Sets t[first], t[first + step], ... (`lua_seti`, in that order) to the `count` values on top of the stack, the
+/// deepest first, and pops them: a batch of writes in one protected call (`count` + 4 free slots).
+int hr_protected_seti_range(lua_State *L, int index, lua_Integer first, lua_Integer step, int count);
+/// Pushes the length of the value at `index` (`lua_len`).
+int hr_protected_len(lua_State *L, int index);
+/// Pushes whether the values at `a` and `b` are equal (`lua_compare` with LUA_OPEQ), as a boolean.
+int hr_protected_equal(lua_State *L, int a, int b);
+/// Replaces the number at `index` with its string form (`lua_tolstring`); pushes nothing.
+int hr_protected_tostring(lua_State *L, int index);
+
+/// Pushes `count` values, one per piece (`count` more stack slots).
+int hr_protected_push(lua_State *L, const hr_piece *pieces, int count);
+/// Pushes f(pieces...) (one result), f being the value at `index`: the pieces pushed and the call made in one
+/// protected call.
+int hr_protected_call_with(lua_State *L, int index, const hr_piece *pieces, int count);
+/// Pushes t[piece] (`lua_gettable`), t being the value at `index`.
+int hr_protected_index_with(lua_State *L, int index, const hr_piece *piece);
+/// Pops `nup` values and pushes a C closure of `fn` with them as upvalues (`lua_pushcclosure`).
+int hr_protected_closure(lua_State *L, lua_CFunction fn, int nup);
+/// Pops `nup` values and pushes a closure of the Swift function `fn` with them as upvalues 2...nup+1 (see
+/// `hr_push_swift_function`).
+int hr_protected_swift_function(lua_State *L, hr_swift_function fn, int nup);
+
+// MARK: - table.sort, charged
+
+/// Budget units of one table element moved, read or compared by the bounded table functions (one element may call a
+/// metamethod). Defined here, for Swift's table functions and the sort comparator below alike, because the
+/// comparator runs once per comparison, where reading the cost from an upvalue would be a call into Lua each time.
+#define HR_ELEMENT_COST 64
+
+/// table.sort(t [, comp]) made answerable to the budget: Lua's own sort (upvalue 1) runs in this call frame with a
+/// comparator that charges HR_ELEMENT_COST units per comparison, then compares as the rule's `comp` (or `<`) does. An argument 2 that is neither nil nor a function is passed on as it is, for Lua's sort to
+/// refuse as it does. Written in C because the comparator sits between two Lua calls that may raise: Lua's sort
+/// calls it, and it calls the rule's comparator or a `__lt` metamethod.
+int hr_charged_sort(lua_State *L);
+
+// MARK: - The C library
+
+/// `memmem`: glibc declares it only for _GNU_SOURCE, which Swift's Glibc module is not built with.
+const void *hr_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
 // MARK: - Line counts (coverage)
 

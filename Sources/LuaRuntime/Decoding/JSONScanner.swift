@@ -34,7 +34,7 @@ extension JSONScanner {
     @inline(__always)
     mutating func continues(closedBy closing: UInt8) throws(BodyDecodingError) -> Bool {
         skipWhitespace()
-        // Named only when it fails: building the name on every member showed in profiles.
+        // Named only when it fails: building the name on every member would cost a string per member of every body.
         var container: String { closing == UInt8(ascii: "}") ? "an object" : "an array" }
         guard cursor < end else { throw failure("unexpected end of input in \(container)") }
         switch cursor.pointee {

@@ -340,8 +340,9 @@ final class LazyJSONBodies {
         if bytes[container.start] == UInt8(ascii: "[") {
             lua_createtable(state, size, extraSlots)
         } else {
-            // Room for the tag only: most objects are only read through a few lookups and never filled (presized,
-            // their hash parts of up to 64 nodes were a tenth of the rule path); one that is built grows as filled.
+            // Room for the tag only: most objects are only read through a few lookups and never filled, and a
+            // presized hash part (up to 64 nodes) costs more to make than the lookups cost; one that is built grows
+            // as filled.
             lua_createtable(state, 0, extraSlots)
         }
     }

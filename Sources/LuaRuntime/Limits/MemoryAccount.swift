@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLua
 import CLuaShim
 
 /// The byte count behind a Lua state's memory cap, updated by ``luaAllocate``, and the run's deadline as the
@@ -44,6 +45,14 @@ struct MemoryAccount {
     }
 
     var isOverLimit: Bool { used > limit }
+
+    /// The account of `state`: every state's allocator is ``luaAllocate`` with its account as user data
+    /// (``LuaHandle``).
+    static func of(_ state: OpaquePointer) -> UnsafeMutablePointer<MemoryAccount> {
+        var userData: UnsafeMutableRawPointer?
+        _ = lua_getallocf(state, &userData)
+        return userData.unsafelyUnwrapped.assumingMemoryBound(to: MemoryAccount.self)
+    }
 
     /// Whether the run's deadline has passed (false when no run is going on).
     var isPastDeadline: Bool { deadline != 0 && MonotonicClock.now() > deadline }

@@ -17,12 +17,20 @@ local error, next, type, select, tostring, rawget, rawset = error, next, type, s
 local rawlen, getmetatable, debug_getmetatable = rawlen, getmetatable, debug.getmetatable
 local setmetatable, pcall, table_pack, table_unpack, table_concat =
   setmetatable, pcall, table.pack, table.unpack, table.concat
-local meter, wrap = bounded.meter, bounded.wrap
+-- The functions of the bounded library and the wrappers it makes keep nothing from one call to the next: their
+-- upvalues are the host's (the Swift function behind them as a light userdata, the Lua function they wrap), which
+-- `is_stateless` below cannot judge by their type, so it takes these functions as they are.
+local host_made = {}
+local function made(fn)
+  host_made[fn] = true
+  return fn
+end
+local function meter(fn) return made(bounded.meter(fn)) end
 
 -- Every library function a rule can call either does work proportional to values that already passed the memory
--- cap, or answers to the run's budget as it goes (CLuaShim's BoundedLibrary.c and BoundedPatterns.c): the
--- pattern functions are the shim's interruptible matcher, the table loops charge every element, and functions
--- that scan a string without allocating are charged its length.
+-- cap, or answers to the run's budget as it goes (the host's BoundedLibrary): the pattern functions are the
+-- host's interruptible matcher, the table loops charge every element, and functions that scan a string without
+-- allocating are charged its length.
 local function copy(library, except)
   local result = {}
   for name, fn in next, library do
@@ -33,8 +41,8 @@ end
 
 local safe_string = copy(string, { dump = true })
 for name, fn in next, safe_string do safe_string[name] = meter(fn) end
-for _, name in next, { "find", "match", "gmatch", "gsub" } do safe_string[name] = bounded[name] end
-safe_string.rep = wrap(string.rep, "rep")
+for _, name in next, { "find", "match", "gmatch", "gsub" } do safe_string[name] = made(bounded[name]) end
+safe_string.rep = made(bounded.rep(string.rep))
 -- Method calls on strings ("x"):upper() go through the string metatable: point it at the bounded copy and hide
 -- it, so no rule can reach (and poison) the table every later hook's strings use.
 local string_meta = getmetatable("")
@@ -42,8 +50,8 @@ string_meta.__index = safe_string
 string_meta.__metatable = false
 
 local safe_table = copy(table, {})
-for _, name in next, { "concat", "insert", "remove", "move", "unpack" } do safe_table[name] = bounded[name] end
-safe_table.sort = wrap(table.sort, "sort")
+for _, name in next, { "concat", "move", "unpack" } do safe_table[name] = made(bounded[name]) end
+for _, name in next, { "insert", "remove", "sort" } do safe_table[name] = made(bounded[name](table[name])) end
 
 local safe_utf8 = copy(utf8, {})
 for name, fn in next, safe_utf8 do
@@ -211,7 +219,7 @@ local function is_stateless(module, chunk, chunk_env)
     local kind = type(value)
     if kind == "thread" or kind == "userdata" then return false end
     if kind ~= "table" and kind ~= "function" then return true end
-    if seen[value] then return true end
+    if seen[value] or host_made[value] then return true end
     seen[value] = true
     visits = visits + 1
     if visits > max_visits then return false end
@@ -226,8 +234,8 @@ local function is_stateless(module, chunk, chunk_env)
     local trusted = info.what == "C" or info.source:sub(1, 1) ~= "@"
     if trusted and held_by_library then return true end
     if info.what == "C" then
-      -- A C closure is stateless when all it holds are stateless functions (a metered library function holds
-      -- Lua's own); one holding data (a gmatch iterator's subject and position) is not.
+      -- A C closure is stateless when all it holds are stateless functions; one holding data (a gmatch
+      -- iterator's subject and position, a coroutine.wrap function's thread) is not.
       for index = 1, info.nups do
         local _, upvalue = getupvalue(value, index)
         if type(upvalue) ~= "function" or not walk(upvalue, held_by_library) then return false end

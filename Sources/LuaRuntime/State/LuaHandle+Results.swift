@@ -4,8 +4,8 @@ import CLuaShim
 /// Reading a run's results, and turning a failed call into a ``LuaError`` that names the rule's file and line.
 extension LuaHandle {
     /// Offers the results from stack index `first` up to `read`; when it declines (nil), reads them into
-    /// ``LuaValue``s. Inlined into `run`: called across modules with an unspecialized `Read`, another generic frame
-    /// moving `Read?` through value witnesses showed in the rule path.
+    /// ``LuaValue``s. Inlined into `run`: called across modules with an unspecialized `Read`, it would add a generic
+    /// frame moving `Read?` through value witnesses to every hook.
     @inline(__always)
     func readResults<Read>(
         from first: Int32, reading read: (LuaResults) -> Read?

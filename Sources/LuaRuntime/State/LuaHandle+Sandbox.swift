@@ -49,7 +49,7 @@ extension LuaHandle {
         }
         lua_pushlightuserdata(state, nil)
         lua_setfield(state, -2, "json_null")
-        hr_push_bounded_library(state)
+        BoundedLibrary.push(state)
         lua_setfield(state, -2, "bounded")
         return 1
     }

@@ -26,8 +26,8 @@ public enum LuaInput: Sendable {
     case table([(String, LuaInput)])
     /// A table with these fields and one more, `name`, holding exactly `bytes` as a Lua string (a raw body). That
     /// field is only copied into Lua when the rule first reads it or touches the table as a whole (`pairs`, `next`,
-    /// `#`, a write, returning it): most rules never read the raw body, and copying kilobytes per hook showed in
-    /// profiles. What the rule sees is the same as with the field in `.table`.
+    /// `#`, a write, returning it): most rules never read the raw body, and copying kilobytes into Lua on every hook
+    /// would be work for nothing. What the rule sees is the same as with the field in `.table`.
     case tableDeferringBytes([(String, LuaInput)], name: String, bytes: [UInt8])
     /// The same input, called `name` in error messages (`hook.body: invalid JSON at byte 9`) instead of by its
     /// position among the arguments.

@@ -13,7 +13,7 @@ struct LuaValueReader {
 
     private let state: OpaquePointer
     private var elements = 0
-    /// Where the reader is, spelled out only when an error needs it (building it per value cost more than the read).
+    /// Where the reader is, spelled out only when an error needs it (building it per value costs more than the read).
     private var path: [PathStep] = []
     /// The tables being read, outermost first: at most `maxDepth`, so a linear scan beats hashing.
     private var tablesOnPath: [UnsafeRawPointer] = []

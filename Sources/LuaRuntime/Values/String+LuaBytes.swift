@@ -2,7 +2,8 @@ import CLua
 
 extension String {
     /// The bytes of a Lua string as a `String`, or nil when they are not valid UTF-8. Results are mostly short ASCII
-    /// (keys, scopes, ids): those are copied without the general validator, which showed in profiles.
+    /// (keys, scopes, ids): those are copied without the general validator, which costs more than the copy itself
+    /// for such strings.
     init?(validatingLuaBytes bytes: UnsafeRawBufferPointer) {
         guard bytes.allSatisfyASCII else {
             guard let text = String(validating: bytes, as: UTF8.self) else { return nil }

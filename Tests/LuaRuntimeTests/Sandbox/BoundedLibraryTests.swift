@@ -64,6 +64,8 @@ struct BoundedLibraryTests {
         Attack("string.find with nested quantifiers", "local s = string.rep('a', 65536) return s:find('a*a*a*a*a*a*a*a*c')", .stopped),
         Attack("string.find %b in a loop", "local s = string.rep('(', 1 << 20) while true do s:find('%b()') end", .stopped),
         Attack("string.find back-references in a loop", big + "while true do big:find('(a*)%1b') end", .stopped),
+        Attack("string.gsub growing its result over the memory cap", "local s = string.rep('a', 1 << 20) return #s:gsub('a', string.rep('b', 100))", .stopped),
+        Attack("string.gsub with a replacement function that loops", "return ('x'):gsub('x', function() while true do end end)", .stopped),
         Attack("string.gsub with math.maxinteger replacements", "return ('abc'):gsub('', '-', math.maxinteger)", .returns(["-a-b-c-", 4])),
         Attack("plain string.find on 16 MiB, no size limit", big + "return big:find('b', 1, true), (big .. 'b'):find('ab', 1, true)", .returns([.nil, 16_777_216, 16_777_217])),
         Attack("plain string.find of a repetitive needle in a loop", big + "local p = string.rep('a', 1 << 16) .. 'b' while true do big:find(p, 1, true) end", .stopped),
@@ -85,6 +87,7 @@ struct BoundedLibraryTests {
         // table
         Attack("table.concat with a C __index over a huge range", "return table.concat(setmetatable({}, { __index = tostring }), '', 1, math.maxinteger)", .stopped),
         Attack("table.concat with a C __index answering empty strings", "return table.concat(setmetatable({}, { __index = table.concat }), '', 1, math.maxinteger)", .stopped),
+        Attack("table.concat growing its result over the memory cap", "local t, s = {}, string.rep('x', 1 << 20) for i = 1, 100 do t[i] = s end return #table.concat(t)", .stopped),
         Attack("table.insert with a huge length and C metamethods", "table.insert(\(cIndex), 1, 'x')", .stopped),
         Attack("table.remove with a huge length and C metamethods", "table.remove(\(cIndex), 1)", .stopped),
         Attack("table.move over 2e9 nils", "table.move({}, 1, 2e9, 2)", .stopped),

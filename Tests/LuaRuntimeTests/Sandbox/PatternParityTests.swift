@@ -1,7 +1,7 @@
 import LuaRuntime
 import Testing
 
-/// The sandbox's interruptible matcher (CLuaShim's BoundedPatterns.c) must give exactly what Lua 5.4's own string
+/// The sandbox's interruptible matcher (LuaRuntime's PatternMatcher) must give exactly what Lua 5.4's own string
 /// library gives: the same results, captures, positions and error messages. A trusted host library hands the rule
 /// Lua's own functions (captured before the sandbox is built), and the rule compares both on a corpus: hand-picked
 /// patterns and subjects, then thousands of random ones (malformed patterns included).
