@@ -56,7 +56,7 @@ final class ServerHarness: Sendable {
         logger.logLevel = .warning
         let registry = PrometheusCollectorRegistry()
         let metrics = IntakeMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let committer = GroupCommitter(store: queue, settings: settings)
+        let committer = GroupCommitter(store: queue, settings: settings, metrics: metrics)
         let service = IntakeService(
             engine: engine, store: queue, committer: committer,
             authenticators: { $0.id == "locked" ? nil : RequestAuthenticator.none },
