@@ -59,7 +59,7 @@ struct IntakeBenchmarkMain {
                     name: "baseline, SQLite", executable: baseline, rules: options.rules,
                     queue: folder.appendingPathComponent("baseline").path,
                     logPath: folder.appendingPathComponent("baseline-sqlite.log").path, client: client)
-                sides.append(IntakeSide(name: server.name, url: server.url, serve: server))
+                sides.append(IntakeSide(name: server.name, url: server.url, serve: server, baseline: true))
             }
             if let url = options.postgres {
                 let schema = try await PostgresScratchSchema(url: url)

@@ -34,6 +34,13 @@ struct IntakeReport {
         for round in runs[0].indices {
             Swift.print("  \(round + 1): " + runs.map { Self.grouped($0[round].wrk.requestsPerSecond) }.joined(separator: " / "))
         }
+        if let baseline = sides.firstIndex(where: { $0.baseline }) {
+            for (side, runs) in zip(sides, runs) where side.serve != nil && !side.baseline {
+                let ratios = zip(runs, self.runs[baseline]).map { $0.wrk.requestsPerSecond / $1.wrk.requestsPerSecond }
+                Swift.print("\(side.name) over \(sides[baseline].name), same round: " + String(
+                    format: "%.2f (%.2f–%.2f)", median(ratios), ratios.min() ?? 0, ratios.max() ?? 0))
+            }
+        }
         for (side, runs) in zip(sides, runs) where side.serve != nil {
             let metrics = runs.compactMap(\.metrics)
             let rule = metrics.reduce(0) { $0 + $1.ruleSeconds } / Double(max(1, metrics.reduce(0) { $0 + $1.ruleCount }))

@@ -5,6 +5,8 @@ struct IntakeSide {
     let name: String
     let url: String
     let serve: ServeProcess?
+    /// Whether this is `--baseline`'s build, which the others are compared with round by round.
+    var baseline = false
 
     /// One run's figures: wrk's report, the server's CPU time, and for `serve` what its metrics counted.
     struct Run {
