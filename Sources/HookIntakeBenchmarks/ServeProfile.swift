@@ -1,26 +1,27 @@
 import Foundation
 
-/// Where `serve`'s CPU time goes: `perf record` (cpu-clock, call graphs through frame pointers) of the server's
-/// process during one more run, each sample charged to the part of the intake path nearest its leaf — the first
-/// frame, from the leaf up, in a module of that part (Lua and the engine: the rule; SQLite and GRDB: the commit; NIO
-/// and Hummingbird: HTTP; ...). The Swift runtime, the standard library, libc and the kernel are charged to the
-/// code that called them (a `malloc` from the rule is the rule's; an `fdatasync` under SQLite is the commit's);
-/// samples with no such frame are "runtime and kernel, unattributed".
+/// Where `serve`'s CPU time goes: `perf record` (cpu-clock, call graphs through frame pointers) of the whole
+/// machine during one more run, read for the server's process only (recording the process itself would miss the
+/// threads it starts later, such as the dispatch threads SQLite's writer runs on). Each sample is charged to the
+/// part of the intake path nearest its leaf: the first frame, from the leaf up, in a module of that part (Lua and
+/// the engine: the rule; SQLite and GRDB: the commit; NIO and Hummingbird: HTTP; ...). The Swift runtime, the
+/// standard library, libc and the kernel are charged to the code that called them (a `malloc` from the rule is the
+/// rule's; an `fdatasync` under SQLite is the commit's); samples with no such frame are "runtime and kernel,
+/// unattributed".
 enum ServeProfile {
     static func run(
         serve: ServeProcess, folder: String, seconds: Int, measure: () async throws -> IntakeSide.Run
     ) async throws {
         let data = folder + "/perf.data"
         let record = try SpawnedProcess(arguments: [
-            "perf", "record", "-e", "cpu-clock", "-F", "999", "-g", "-p", "\(serve.pid)", "-o", data, "--", "sleep",
-            "\(seconds)",
+            "perf", "record", "-a", "-e", "cpu-clock", "-F", "999", "-g", "-o", data, "--", "sleep", "\(seconds)",
         ])
         let run = try await measure()
         let status = try await record.exitStatus()
         guard status == 0 else {
             throw BenchmarkFailure("perf record failed (status \(status)); is perf installed and allowed?")
         }
-        let stacks = try samples(data)
+        let stacks = try samples(data, pid: serve.pid)
         var shares: [String: Int] = [:]
         for stack in stacks { shares[part(of: stack), default: 0] += 1 }
         print("""
@@ -37,10 +38,10 @@ enum ServeProfile {
     }
 
     /// Each sample's frames, leaf first, as `(symbol, object file)`.
-    private static func samples(_ data: String) throws -> [[(symbol: String, object: String)]] {
+    private static func samples(_ data: String, pid: Int32) throws -> [[(symbol: String, object: String)]] {
         let script = Process()
         script.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        script.arguments = ["perf", "script", "-i", data, "-F", "ip,sym,dso"]
+        script.arguments = ["perf", "script", "-i", data, "--pid", "\(pid)", "-F", "ip,sym,dso"]
         let output = Pipe()
         script.standardOutput = output
         script.standardError = FileHandle.nullDevice
