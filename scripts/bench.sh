@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Reproduces every figure of docs/performance.md in one go (about 4 minutes here once built; the release build
-# adds about 6 more on a clean tree; the report ends with both times): builds the release benchmarks, then runs
+# Reproduces every figure of docs/performance.md in one go (about 4 minutes here once built; the release build of a
+# clean tree adds much more, 48 minutes once under a load of 10-16; the report ends with both times): builds the
+# release benchmarks and the hookrules command, then runs
 #   - hookrules-bench: JSON bodies → Lua tables, the bundled captures through the bundled rules (three runs: the
 #     machine is shared and single runs move by ±10 %), generated bodies and batches, memory per state and RSS over
 #     1,000,000 hooks — each beside plain lua5.4 + lua-cjson in the same run;
@@ -30,9 +31,9 @@ if ! command -v wrk >/dev/null; then
     "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends wrk >&2
     command -v wrk >/dev/null || { echo "bench: wrk is still not installed" >&2; exit 1; }
 fi
-# The profile of serve needs perf allowed to sample another process (root, or kernel.perf_event_paranoid <= 1).
+# The profile of serve needs perf allowed to sample the whole machine (root, or kernel.perf_event_paranoid <= 0).
 profile=()
-perf stat -e cpu-clock true >/dev/null 2>&1 && profile=(--profile)
+perf stat -a -e cpu-clock true >/dev/null 2>&1 && profile=(--profile)
 
 SECONDS=0
 swift build -c release --product hookrules-bench
