@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "HookServer", targets: ["HookServer"]),
         .library(name: "HookSignatures", targets: ["HookSignatures"]),
         .executable(name: "hookrules-queue-bench", targets: ["HookQueueBenchmarks"]),
+        .executable(name: "hookrules-intake-bench", targets: ["HookIntakeBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -174,6 +175,19 @@ let package = Package(
                 "HookModel", "HookQueue", "HookQueueSQLite", "HookQueuePostgres",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `hookrules-intake-bench`: wrk posting the bundled captures, signed, to the built `hookrules serve` (SQLite,
+        // PostgreSQL) and to a bare Hummingbird endpoint, in the same run.
+        .executableTarget(
+            name: "HookIntakeBenchmarks",
+            dependencies: [
+                "HookModel", "HookRules", "HookRulesConfig", "HookCapture", "HookSignatures", "HookQueuePostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LuaRuntimeTests", dependencies: ["LuaRuntime"]),

@@ -34,11 +34,14 @@ public final class GroupCommitter: Sendable {
 
     private let store: any HookIntakeStore
     private let settings: Settings
+    private let metrics: IntakeMetrics?
     private let state = Mutex(State())
 
-    public init(store: any HookIntakeStore, settings: Settings = Settings()) {
+    /// - Parameter metrics: where each transaction is counted with its size.
+    public init(store: any HookIntakeStore, settings: Settings = Settings(), metrics: IntakeMetrics? = nil) {
         self.store = store
         self.settings = settings
+        self.metrics = metrics
     }
 
     /// How many transactions were written so far (for the benchmark and tests: hooks per transaction).
@@ -74,6 +77,7 @@ public final class GroupCommitter: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
+            metrics?.transaction(records: batch.count)
             do {
                 let results = try await store.commit(batch.map(\.record), deliveryWindow: settings.deliveryWindow)
                 guard results.count == batch.count else {

@@ -31,6 +31,15 @@ public struct IntakeMetrics: Sendable {
     func commitDuration(_ duration: Duration) {
         Timer(label: "hookrules_commit_duration_seconds", factory: factory).record(duration: duration)
     }
+
+    /// One transaction of the group committer and how many records (hooks, transfer calls) it held: its count is
+    /// the number of durable commits, its sum the records they carried.
+    func transaction(records: Int) {
+        Recorder(label: Self.batchRecords, factory: factory).record(records)
+    }
+
+    /// The name of the records-per-transaction histogram, for a factory that sets its buckets.
+    public static let batchRecords = "hookrules_commit_batch_records"
 }
 
 extension Timer {

@@ -16,18 +16,25 @@ extension SQLiteTransferQueue: HookIntakeStore {
         return results
     }
 
+    /// One statement records a new delivery, or an old one seen before the window, and returns a row; a delivery
+    /// seen within the window returns none and is read back only then. Statements are cached: the writer runs them
+    /// for every hook, and compiling them is a large share of a hook's time on the writer.
     private static func commit(_ record: IntakeRecord, now: Int64, window: Int64, in db: Database) throws -> IntakeResult {
         if let delivery = record.delivery {
-            let seen = try Int64.fetchOne(
-                db, sql: "SELECT seen_at FROM hook_delivery WHERE subscription = ? AND delivery = ?",
-                arguments: [record.subscription, delivery])
-            if let seen, seen > now - window { return .duplicate(firstSeen: Microseconds.date(seen)) }
-            try db.execute(
-                sql: """
+            let recorded = try Int64.fetchOne(
+                db.cachedStatement(sql: """
                     INSERT INTO hook_delivery (subscription, delivery, seen_at) VALUES (?, ?, ?)
                     ON CONFLICT (subscription, delivery) DO UPDATE SET seen_at = excluded.seen_at
-                    """,
-                arguments: [record.subscription, delivery, now])
+                        WHERE hook_delivery.seen_at <= ?
+                    RETURNING seen_at
+                    """),
+                arguments: [record.subscription, delivery, now, now - window])
+            if recorded == nil {
+                let seen = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT seen_at FROM hook_delivery WHERE subscription = ? AND delivery = ?"),
+                    arguments: [record.subscription, delivery])
+                return .duplicate(firstSeen: Microseconds.date(seen ?? now))
+            }
         }
         let receipt = try EnqueueUpsert.apply(record.requests, now: now, in: db)
         for id in record.resolves { try db.execute(sql: "DELETE FROM kept_hook WHERE id = ?", arguments: [id]) }

@@ -53,14 +53,16 @@ public struct IntakeStack: Sendable {
         let engine = try folder.engine()
         let access = try AccessTable(folder: folder, environment: settings.environment)
         let registry = PrometheusCollectorRegistry()
-        let metrics = IntakeMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.valueHistogramBuckets[IntakeMetrics.batchRecords] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+        let metrics = IntakeMetrics(factory: factory)
         let capturer = try settings.captureFolder.map { captureFolder in
             try HookCapturer(
                 folder: captureFolder,
                 rate: { [share = settings.captureShare] in access.captureShare(of: $0, fallback: share) }, logger: logger)
         }
         let service = IntakeService(
-            engine: engine, store: queue, committer: GroupCommitter(store: queue, settings: settings.committer),
+            engine: engine, store: queue, committer: GroupCommitter(store: queue, settings: settings.committer, metrics: metrics),
             authenticators: { access.authenticator(for: $0) }, settings: settings.intake, capturer: capturer,
             metrics: metrics, logger: logger)
         let reloads = ReloadStatus()

@@ -78,7 +78,11 @@ struct IntakeEndpointTests {
         }
         #expect(replies.allSatisfy { $0.status == 202 })
         #expect(try await server.queue.stats().total.pending == 64)
-        #expect(server.service.committer.transactions < 64, "\(server.service.committer.transactions) transactions")
+        let transactions = server.service.committer.transactions
+        #expect(transactions < 64, "\(transactions) transactions")
+        let metrics = try await server.send(.GET, "/metrics").body
+        #expect(metrics.contains("hookrules_commit_batch_records_count \(transactions)\n"), "\(metrics)")
+        #expect(metrics.contains("hookrules_commit_batch_records_sum 64"), "\(metrics)")
         try await server.stop()
     }
 

@@ -61,7 +61,7 @@ final class ServerHarness: Sendable {
         logger.logLevel = .warning
         let registry = PrometheusCollectorRegistry()
         let metrics = IntakeMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let committer = GroupCommitter(store: queue, settings: settings)
+        let committer = GroupCommitter(store: queue, settings: settings, metrics: metrics)
         let capturer = try capture.map { try HookCapturer(folder: $0, rate: { _ in 1 }, logger: logger) }
         let service = IntakeService(
             engine: engine, store: queue, committer: committer,
