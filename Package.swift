@@ -96,11 +96,15 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // The shared backend: PostgreSQL through postgres-nio's connection pool, LISTEN/NOTIFY for wake-ups.
+        // The shared backend: PostgreSQL through postgres-nio's connection pool, LISTEN/NOTIFY for wake-ups. The pool's
+        // module only for its error type, which postgres-nio throws as it is (an outage must be told from a bug).
         .target(
             name: "HookQueuePostgres",
             dependencies: [
                 "HookModel", "HookQueue", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                // Its connection errors, to say which address refused and why.
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -213,7 +217,7 @@ let package = Package(
             name: "HookRulesCLITests",
             dependencies: [
                 "HookRulesCLI", "HookModel", "HookQueue", "HookQueueSQLite", "HookQueueLocation", "HookSignatures",
-                "LoopbackTarget", .product(name: "GRDB", package: "GRDB.swift"),
+                "LoopbackTarget", "ScratchMount", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -236,6 +240,8 @@ let package = Package(
             ],
             path: "Tests/LoopbackTarget"
         ),
+        // A tmpfs of the test's own: a full disk, a read-only one.
+        .target(name: "ScratchMount", path: "Tests/ScratchMount"),
         .testTarget(
             name: "HookWorkerTests",
             dependencies: ["HookModel", "HookWorker", "HookQueue", "HookQueueSQLite", "LoopbackTarget"]
@@ -244,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "HookQueueTests",
             dependencies: [
-                "HookModel", "HookQueue", "HookQueueSQLite", "HookQueuePostgres", "HookQueueLocation",
+                "HookModel", "HookQueue", "HookQueueSQLite", "HookQueuePostgres", "HookQueueLocation", "ScratchMount",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -6,6 +6,14 @@
 #   swift test
 #   scripts/postgres-test-cluster.sh stop                # stops it and removes the folder ($HOOKRULES_TEST_POSTGRES_DIR)
 #
+# Fault tests take the server down and bring it back without losing the cluster (same folder, same port):
+#
+#   scripts/postgres-test-cluster.sh pause DIR [fast|immediate]      # pg_ctl stop in that mode (default: fast)
+#   scripts/postgres-test-cluster.sh resume DIR                      # starts the paused server again
+#   scripts/postgres-test-cluster.sh restart DIR [fast|immediate]    # pg_ctl restart in that mode
+#
+# Only do that to a cluster of your own: other test suites share the one scripts/test.sh starts.
+#
 # `start` installs Debian's `postgresql` when its server binaries are missing (apt-get; needs root or sudo),
 # initialises a cluster (trust authentication, user `hookrules`, database `hookrules`), starts it, and prints the
 # two `export` lines on stdout; everything else goes to stderr. `start --no-fsync` turns fsync and synchronous
@@ -16,6 +24,14 @@ set -euo pipefail
 
 user=hookrules
 database=hookrules
+
+# The server outlives this script, so it must not hold descriptors the caller passed down: Foundation's Process on
+# Linux learns that its child has ended when a socket it passed down closes, and a server holding that socket kept a
+# test that ran this script waiting until the server stopped. (255 is the script itself, which bash reads.)
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ]; then eval "exec $fd>&-"; fi
+done
 
 die() { echo "postgres-test-cluster: $*" >&2; exit 1; }
 
@@ -87,6 +103,8 @@ start() {
         fi
     done
     $started || { cat "$dir/server.log" >&2 2>/dev/null; rm -rf "$dir"; die "the server did not start"; }
+    # The server's options, so `resume` and `restart` start it again exactly so.
+    echo "-p $port $settings" >"$dir/options"
 
     as_owner "$bin/createdb" -h "$dir" -p "$port" -U "$user" "$database" \
         || { stop "$dir"; die "createdb failed"; }
@@ -113,8 +131,47 @@ stop() {
     echo "postgres-test-cluster: stopped and removed $dir" >&2
 }
 
+# The folder of a running or paused cluster of this script, and its stop mode: fast unless immediate is asked for.
+cluster_dir() {
+    [ -n "${1:-}" ] && [ -d "$1/data" ] && [ -f "$1/options" ] || die "$1 is not a cluster folder of this script"
+}
+stop_mode() {
+    case "${1:-fast}" in
+        fast|immediate) echo "${1:-fast}" ;;
+        *) die "the mode is fast or immediate, not $1" ;;
+    esac
+}
+
+pause() {
+    cluster_dir "${1:-}"
+    local mode bin
+    mode=$(stop_mode "${2:-}")
+    bin=$(cat "$1/bin")
+    as_owner "$bin/pg_ctl" -D "$1/data" -m "$mode" -w -t 60 stop >/dev/null || die "pg_ctl stop -m $mode failed"
+}
+
+resume() {
+    cluster_dir "${1:-}"
+    local bin
+    bin=$(cat "$1/bin")
+    as_owner "$bin/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 -o "$(cat "$1/options")" start >/dev/null \
+        || { tail -5 "$1/server.log" >&2; die "the server did not start again"; }
+}
+
+restart() {
+    cluster_dir "${1:-}"
+    local mode bin
+    mode=$(stop_mode "${2:-}")
+    bin=$(cat "$1/bin")
+    as_owner "$bin/pg_ctl" -D "$1/data" -l "$1/server.log" -m "$mode" -w -t 60 -o "$(cat "$1/options")" restart \
+        >/dev/null || { tail -5 "$1/server.log" >&2; die "pg_ctl restart -m $mode failed"; }
+}
+
 case "${1:-}" in
     start) shift; start "$@" ;;
     stop) shift; stop "$@" ;;
-    *) die "usage: $0 start [--no-fsync] | stop [DIR]" ;;
+    pause) shift; pause "$@" ;;
+    resume) shift; resume "$@" ;;
+    restart) shift; restart "$@" ;;
+    *) die "usage: $0 start [--no-fsync] | stop [DIR] | pause DIR [fast|immediate] | resume DIR | restart DIR [fast|immediate]" ;;
 esac

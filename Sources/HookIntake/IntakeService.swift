@@ -82,8 +82,14 @@ public final class IntakeService: Sendable {
         }
     }
 
-    /// The most body bytes to read for a subscription's hooks.
-    public func maxBodyBytes(forSubscription id: String) -> Int { settings.maxBodyBytes }
+    /// The most body bytes to read for a subscription's hooks: its rule's `limits.body_bytes` when the rule sets
+    /// one, else the server's setting.
+    public func maxBodyBytes(forSubscription id: String) -> Int {
+        guard let integration = engine.subscriptions[id]?.integration,
+            let declared = engine.book.rules[integration]?.intake.maxBodyBytes
+        else { return settings.maxBodyBytes }
+        return declared
+    }
 
     /// Runs a received hook through authentication, its rule and the commit, and says what to answer.
     public func receive(_ received: ReceivedHook) async -> IntakeReply {

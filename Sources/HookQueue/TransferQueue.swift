@@ -90,6 +90,18 @@ public protocol TransferQueue: Sendable {
 
     /// Closes the backend's connections; closing twice does nothing. The queue must not be used afterwards.
     func close() async throws
+
+    /// Checks that the database answers, on a connection of its own where the backend keeps a pool (a pool waiting
+    /// to reconnect says nothing for a long while): returns when it answers, throws why it does not — the server's
+    /// own message, or the connection's failure. A readiness probe calls it, and a worker whose call is slow to
+    /// answer calls it to learn whether the database is gone.
+    func probe() async throws
+
+    /// Whether `error`, thrown by one of this queue's calls, means the database is out of reach or out of room for
+    /// now (a lost connection, a server restarting, a full disk) rather than that the call itself cannot succeed: the
+    /// same call may succeed later, so a worker waits and tries again instead of stopping (``QueueHealth``). The
+    /// queue's own refusals (``TransferQueueError``) are never outages.
+    func isOutage(_ error: any Error) -> Bool
 }
 
 extension TransferQueue {

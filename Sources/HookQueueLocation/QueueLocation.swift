@@ -36,10 +36,16 @@ public struct QueueLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Opens the queue, creating (or migrating) its tables when needed. Both backends keep the intake server's
     /// records (``HookIntakeStore``) beside the queue.
-    public func open(policy: RetryPolicy = .standard) async throws(QueueOpenError) -> any TransferQueue & HookIntakeStore {
+    /// - Parameter readOnly: open an SQLite queue to read only (nothing is created, migrated or written), for
+    ///   inspecting a queue in a folder the process may not write to.
+    public func open(
+        policy: RetryPolicy = .standard, readOnly: Bool = false
+    ) async throws(QueueOpenError) -> any TransferQueue & HookIntakeStore {
         do {
             if isPostgres { return try await PostgresTransferQueue(url: text, policy: policy) }
-            return try SQLiteTransferQueue(folder: URL(fileURLWithPath: text, isDirectory: true), policy: policy)
+            let folder = URL(fileURLWithPath: text, isDirectory: true)
+            if readOnly { return try SQLiteTransferQueue(readingFolder: folder, policy: policy) }
+            return try SQLiteTransferQueue(folder: folder, policy: policy)
         } catch {
             throw QueueOpenError(location: description, reason: "\(error)")
         }

@@ -88,14 +88,44 @@ public final class PostgresTransferQueue: TransferQueue {
             return closed
         }
         guard !alreadyClosed else { return }
-        await listener.stop()
-        // Cancelling `run()` closes the pool and its connections.
-        runningClient.cancel()
-        await runningClient.value
+        // Cancelling `run()` closes the pool and its connections. It waits for connections still leased, and a caller
+        // that gave up on a statement (a worker's timeout in an outage) may have left one leased to a connection that
+        // never answers: closing waits a few seconds at most, then leaves the pool to end with the process.
+        let (listener, running) = (listener, runningClient)
+        try? await withDeadline(.now + Self.closeTimeout, "the pool did not shut down") {
+            await listener.stop()
+            running.cancel()
+            await running.value
+        }
+        running.cancel()
     }
+
+    /// How long ``close()`` waits for the pool's connections to close.
+    static let closeTimeout: Duration = .seconds(5)
 
     deinit {
         runningClient.cancel()
+    }
+
+    /// Connects to the server outside the pool and runs `SELECT 1`. While the server is away the pool keeps
+    /// callers waiting for a connection (for up to a minute, then fails them with a generic error) and keeps the
+    /// reason to itself; a connection of its own gets the server's answer, or the refusal, at once.
+    public func probe() async throws {
+        try await PostgresQueueError.readable {
+            let connection = try await PostgresConnection.connect(
+                configuration: try configuration.connectionConfiguration(), id: 0, logger: PostgresConnection.silent)
+            do {
+                try await connection.query("SELECT 1", logger: PostgresConnection.silent)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            try await connection.close()
+        }
+    }
+
+    public func isOutage(_ error: any Error) -> Bool {
+        (error as? PostgresQueueError)?.isOutage ?? false
     }
 
     public func waitForWork(timeout: Duration) async throws {

@@ -5,12 +5,13 @@ import Glibc
 import Darwin
 #endif
 
-/// Serialises schema migrations between processes opening the same queue file at once.
+/// Serialises opening a queue file (its check, the switch to WAL, the schema migrations) between handles and
+/// processes opening it at once.
 ///
 /// GRDB's migrator reads which migrations are applied before its migration's own transaction begins, and only
 /// serialises writers inside one process, so two processes starting together can both decide to run a migration
 /// and the second fails (`table ... already exists`). An exclusive `flock` on a file beside the database, held
-/// across the whole migration, makes the second process wait and then find it applied. (PostgreSQL does the same
+/// across the whole opening, makes the second process wait and then find it applied. (PostgreSQL does the same
 /// with an advisory lock.)
 enum MigrationLock {
     static let fileName = "queue.sqlite-migrate-lock"

@@ -4,11 +4,13 @@ import Hummingbird
 import NIOCore
 
 /// `/healthz` (the process serves) and `/readyz` (rules loaded, the queue database answers): what a load balancer
-/// and an orchestrator poll. The readiness body says which check failed, and the last rejected reload if any.
+/// and an orchestrator poll. The readiness body says which check failed, the last rejected reload if any, and an
+/// outage the in-process workers are riding out (their calls to the queue keep failing).
 struct HealthRoutes<Context: RequestContext>: Sendable {
     let service: IntakeService
     let store: any HookIntakeStore
     let reloads: ReloadStatus
+    let workerHealth: QueueHealth
 
     func add(to router: Router<Context>) {
         router.get("/healthz") { _, _ in Response(IntakeReply(status: 200, body: Array("ok\n".utf8))) }
@@ -28,6 +30,11 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
         } catch {
             ready = false
             lines.append("queue: unreachable: \(error)")
+        }
+        if case let .unavailable(outage) = workerHealth.state {
+            ready = false
+            lines.append("workers: the queue has been out of reach since \(outage.since) "
+                + "(\(outage.failedCalls) failed call(s)): \(outage.reason)")
         }
         return Response(IntakeReply(
             status: ready ? 200 : 503, headers: [(name: "Content-Type", value: "text/plain; charset=utf-8")],

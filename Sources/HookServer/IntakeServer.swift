@@ -27,14 +27,17 @@ public struct IntakeServer: Sendable {
     let queue: any TransferQueue
     let registry: PrometheusCollectorRegistry
     let reloads: ReloadStatus
+    let workerHealth: QueueHealth
     let apiKeys: @Sendable () -> [String: BearerKeys]
     let settings: Settings
     let logger: Logger
 
-    /// - Parameter apiKeys: each subscription's manual-sync API keys, as the configuration says now.
+    /// - Parameters:
+    ///   - workerHealth: what the in-process workers find of the queue (``IntakeStack/workerHealth``), for `/readyz`.
+    ///   - apiKeys: each subscription's manual-sync API keys, as the configuration says now.
     public init(
         service: IntakeService, store: any HookIntakeStore, queue: any TransferQueue, registry: PrometheusCollectorRegistry,
-        reloads: ReloadStatus, apiKeys: @escaping @Sendable () -> [String: BearerKeys] = { [:] }, settings: Settings,
+        reloads: ReloadStatus, workerHealth: QueueHealth = QueueHealth(), apiKeys: @escaping @Sendable () -> [String: BearerKeys] = { [:] }, settings: Settings,
         logger: Logger
     ) {
         self.service = service
@@ -42,6 +45,7 @@ public struct IntakeServer: Sendable {
         self.queue = queue
         self.registry = registry
         self.reloads = reloads
+        self.workerHealth = workerHealth
         self.apiKeys = apiKeys
         self.settings = settings
         self.logger = logger
@@ -51,7 +55,7 @@ public struct IntakeServer: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         HookRoutes(service: service).add(to: router)
-        HealthRoutes(service: service, store: store, reloads: reloads).add(to: router)
+        HealthRoutes(service: service, store: store, reloads: reloads, workerHealth: workerHealth).add(to: router)
         MetricsRoute(registry: registry, queue: queue).add(to: router)
         TransferRoutes(service: service, apiKeys: apiKeys).add(to: router)
         return router

@@ -42,6 +42,9 @@ public struct IntakeStack: Sendable {
     public let service: IntakeService
     public let access: AccessTable
     public let reloads: ReloadStatus
+    /// Whether the queue answers the in-process workers (`serve --target`), which share it: their outages are logged
+    /// once per change and shown by `/readyz`.
+    public let workerHealth: QueueHealth
     let watcher: RuleWatcher
     let watchInterval: Duration
     let logger: Logger
@@ -66,16 +69,29 @@ public struct IntakeStack: Sendable {
             authenticators: { access.authenticator(for: $0) }, settings: settings.intake, capturer: capturer,
             metrics: metrics, logger: logger)
         let reloads = ReloadStatus()
+        let workerHealth = QueueHealth { change in
+            switch change {
+            case .lost, .stillLost: logger.error("workers: \(change)")
+            case .restored: logger.notice("workers: \(change)")
+            }
+        }
         self.server = IntakeServer(
-            service: service, store: queue, queue: queue, registry: registry, reloads: reloads,
+            service: service, store: queue, queue: queue, registry: registry, reloads: reloads, workerHealth: workerHealth,
             apiKeys: { access.apiKeys }, settings: settings.server, logger: logger)
         self.service = service
         self.access = access
         self.reloads = reloads
+        self.workerHealth = workerHealth
         self.registry = registry
         self.logger = logger
         watcher = RuleWatcher(engine: engine, folder: folder.folder, subscriptionsPath: folder.subscriptionsPath)
         watchInterval = settings.watchInterval
+    }
+
+    static var reloads: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "hookrules", metricName: "reloads", unitName: "total",
+            helpText: "Reloads of the rules and subscriptions, by result.")
     }
 
     /// Reloads on file changes and SIGHUP; the access table follows the rules, and `/readyz` and the metrics say
@@ -87,16 +103,16 @@ public struct IntakeStack: Sendable {
                 do throws(RuleFolderError) {
                     try access.reload(folder)
                     reloads.reloaded()
-                    registry.makeCounter(name: "hookrules_reloads_total", labels: [("result", "loaded")]).increment()
+                    registry.makeCounter(descriptor: Self.reloads, labels: [("result", "loaded")]).increment()
                     logger.info("rules reloaded", metadata: ["generation": "\(generation)"])
                 } catch {
                     reloads.rejected(error.problems)
-                    registry.makeCounter(name: "hookrules_reloads_total", labels: [("result", "access_rejected")]).increment()
+                    registry.makeCounter(descriptor: Self.reloads, labels: [("result", "access_rejected")]).increment()
                     logger.error("reloaded rules, but kept the previous access settings", metadata: ["problems": "\(error)"])
                 }
             case .rejected(let problems):
                 reloads.rejected(problems)
-                registry.makeCounter(name: "hookrules_reloads_total", labels: [("result", "rejected")]).increment()
+                registry.makeCounter(descriptor: Self.reloads, labels: [("result", "rejected")]).increment()
                 logger.error("rules change did not load; the previous rules keep serving", metadata: ["problems": "\(problems)"])
             }
         }

@@ -14,11 +14,17 @@ struct MetricsRoute<Context: RequestContext>: Sendable {
         router.get("/metrics") { _, _ in await scrape() }
     }
 
+    static var queueRequests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "hookrules", metricName: "queue_requests", unitName: "",
+            helpText: "Requests in the queue, by state, as the last scrape read them.")
+    }
+
     private func scrape() async -> Response {
         if let stats = try? await queue.stats() {
             let total = stats.total
             for (state, count) in [("pending", total.pending), ("claimed", total.claimed), ("dead", total.dead)] {
-                registry.makeGauge(name: "hookrules_queue_requests", labels: [("state", state)]).set(Double(count))
+                registry.makeGauge(descriptor: Self.queueRequests, labels: [("state", state)]).set(Double(count))
             }
         }
         var headers = HTTPFields()

@@ -6,21 +6,23 @@ import NIOHTTP1
 
 /// Posts each request as JSON (a ``Delivery``) to one URL: 2xx is done; 429 and 5xx are retried, after the
 /// response's Retry-After when it has one; any other 4xx is rejected to the dead letter; a network error or a
-/// timeout is retried. Redirects are not followed: a POST must not silently change target.
+/// missed deadline is retried. Redirects are not followed: a POST must not silently change target.
+///
+/// The delivery's deadline covers all of it: connecting, sending, the response's headers and its whole body. (The
+/// HTTP client's own deadline ends at the headers, so a target that sent them and then stalled held the request
+/// for ever.)
 public struct HTTPTarget: TransferProcessor {
     public let url: String
-    public let timeout: Duration
     private let client: HTTPClient
     private let worker: String
 
     /// - Parameters:
     ///   - client: the caller owns it and shuts it down after the workers stopped.
     ///   - worker: sent as `User-Agent`-like `X-HookRules-Worker`, so the target can tell workers apart.
-    public init(url: String, client: HTTPClient, worker: String, timeout: Duration = .seconds(30)) {
+    public init(url: String, client: HTTPClient, worker: String) {
         self.url = url
         self.client = client
         self.worker = worker
-        self.timeout = timeout
     }
 
     /// A client configured for targets: no redirects, connections pooled.
@@ -30,13 +32,30 @@ public struct HTTPTarget: TransferProcessor {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    public func process(_ claim: ClaimedRequest) async -> ProcessingResult {
+    public func process(_ claim: ClaimedRequest, deadline: ContinuousClock.Instant) async -> ProcessingResult {
         let body: Data
         do {
             body = try Self.encoder.encode(Delivery(claim))
         } catch {
             return .reject(error: "cannot encode the request as JSON: \(error)")
         }
+        let request = request(posting: body, for: claim)
+        let allowed = ContinuousClock.now.duration(to: deadline)
+        let client = client
+        do {
+            return try await withDeadline(deadline, "timed out: no complete response within \(Self.seconds(allowed))") {
+                let response = try await client.execute(
+                    request, deadline: .now() + .nanoseconds(max(0, allowed.nanoseconds)))
+                let excerpt = try await Self.excerpt(of: response)
+                return Self.result(
+                    status: response.status, retryAfter: response.headers.first(name: "Retry-After"), excerpt: excerpt)
+            }
+        } catch {
+            return .retry(error: "POST \(url): \(error)", retryAfter: nil)
+        }
+    }
+
+    private func request(posting body: Data, for claim: ClaimedRequest) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -44,13 +63,14 @@ public struct HTTPTarget: TransferProcessor {
         request.headers.add(name: "X-HookRules-Attempt", value: String(claim.attempt))
         request.headers.add(name: "X-HookRules-Worker", value: worker)
         request.body = .bytes(ByteBuffer(bytes: body))
-        do {
-            let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
-            let excerpt = try await Self.excerpt(of: response)
-            return Self.result(status: response.status, retryAfter: response.headers.first(name: "Retry-After"), excerpt: excerpt)
-        } catch {
-            return .retry(error: "POST \(url): \(error)", retryAfter: nil)
-        }
+        return request
+    }
+
+    /// `2 s`, `1.5 s`: a duration to a tenth of a second, as an operator reads it (the time left when a delivery
+    /// starts is its timeout less a few microseconds).
+    static func seconds(_ duration: Duration) -> String {
+        let tenths = (max(0, duration.nanoseconds) + 50_000_000) / 100_000_000
+        return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
     }
 
     static func result(status: HTTPResponseStatus, retryAfter: String?, excerpt: String) -> ProcessingResult {

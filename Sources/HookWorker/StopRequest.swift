@@ -4,7 +4,7 @@ import Synchronization
 /// the queue what they could not finish. Request it from a signal handler, a test, or a server's shutdown.
 public final class StopRequest: Sendable {
     private struct State {
-        var requested = false
+        var requestedAt: ContinuousClock.Instant?
         var nextWaiter = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
@@ -13,12 +13,15 @@ public final class StopRequest: Sendable {
 
     public init() {}
 
-    public var isRequested: Bool { state.withLock { $0.requested } }
+    public var isRequested: Bool { requestedAt != nil }
+
+    /// When the stop was first requested; nil until it is.
+    public var requestedAt: ContinuousClock.Instant? { state.withLock(\.requestedAt) }
 
     /// Requests the stop; requesting again does nothing.
     public func request() {
         let waiters = state.withLock { state in
-            state.requested = true
+            if state.requestedAt == nil { state.requestedAt = .now }
             defer { state.waiters.removeAll() }
             return state.waiters.values
         }
@@ -34,7 +37,7 @@ public final class StopRequest: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state in
-                    guard !state.requested, !Task.isCancelled else { return true }
+                    guard state.requestedAt == nil, !Task.isCancelled else { return true }
                     state.waiters[ticket] = continuation
                     return false
                 }
@@ -42,6 +45,17 @@ public final class StopRequest: Sendable {
             }
         } onCancel: {
             state.withLock { $0.waiters.removeValue(forKey: ticket) }?.resume()
+        }
+    }
+
+    /// Returns once the stop is requested or `timeout` has passed, whichever comes first (or when the task is
+    /// cancelled).
+    public func wait(atMost timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
         }
     }
 }

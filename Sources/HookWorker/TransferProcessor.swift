@@ -12,7 +12,10 @@ public enum ProcessingResult: Sendable, Hashable {
 
 /// Does the actual transfer of a claimed request. ``HTTPTarget`` posts it to a URL; the platform plugs its own in.
 public protocol TransferProcessor: Sendable {
-    /// Processes one claim. Cancellation means the worker is shutting down: return promptly (any result); the
-    /// worker gives the claim back to the queue instead of settling it.
-    func process(_ claim: ClaimedRequest) async -> ProcessingResult
+    /// Processes one claim, all of it (connecting, sending, reading the whole answer) by `deadline`: past it the
+    /// result is a retry. The worker sets one deadline per delivery (``WorkerSettings/deliveryTimeout``), stops
+    /// renewing the claim's lease once it has passed, and shortly after it stops waiting for the processor.
+    /// Cancellation means the worker is shutting down: return promptly (any result); the worker gives the claim back
+    /// to the queue instead of settling it.
+    func process(_ claim: ClaimedRequest, deadline: ContinuousClock.Instant) async -> ProcessingResult
 }

@@ -28,7 +28,7 @@ struct CrashedQueue {
             let environment = ProcessInfo.processInfo.environment
             guard let server = environment["HOOKRULES_TEST_POSTGRES_URL"], !server.isEmpty else {
                 let message: Comment = "HOOKRULES_TEST_POSTGRES_URL is not set: run scripts/test.sh"
-                if environment["CI"] == "true" { throw CrashedQueueError(message: "\(message)") }
+                if environment["CI"] == "true" { throw ToolRunner.ToolError(message: "\(message)") }
                 Issue.record(message, severity: .warning)
                 try Test.cancel(message)
             }
@@ -92,26 +92,8 @@ struct CrashedQueue {
         return try database.read(body)
     }
 
-    /// Runs one statement through `psql` (the PostgreSQL client the test cluster's package brings) on the server of
-    /// `HOOKRULES_TEST_POSTGRES_URL`; returns the rows, columns joined by `|`.
+    /// One statement on the server of `HOOKRULES_TEST_POSTGRES_URL`.
     private func psql(_ sql: String) throws -> [String] {
-        let server = ProcessInfo.processInfo.environment["HOOKRULES_TEST_POSTGRES_URL"] ?? ""
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = [server, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", sql]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CrashedQueueError(message: "psql: \(errorText)") }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        try ToolRunner.psql(ProcessInfo.processInfo.environment["HOOKRULES_TEST_POSTGRES_URL"] ?? "", sql)
     }
-}
-
-struct CrashedQueueError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }

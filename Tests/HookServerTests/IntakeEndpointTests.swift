@@ -67,6 +67,22 @@ struct IntakeEndpointTests {
         try await server.stop()
     }
 
+    @Test("a rule's limits.body_bytes is its integration's body cap, below or above the server's")
+    func bodyLimitOfTheRule() async throws {
+        for (declared, server) in [(256, 1 << 20), (8192, 1024)] {
+            let rule = ServerHarness.rule.replacingOccurrences(
+                of: "return rule {", with: "return rule {\n  limits = { body_bytes = \(declared) },")
+            let harness = try await ServerHarness.start(rule: rule, maxBodyBytes: server)
+            #expect(harness.service.maxBodyBytes(forSubscription: "acme") == declared)
+            let over = String(repeating: "x", count: declared)
+            #expect(try await harness.post(json: #"{"id": "\#(over)"}"#).status == 413, "over \(declared)")
+            let under = String(repeating: "x", count: declared - 64)
+            let reply = try await harness.post(json: #"{"id": "\#(under)"}"#)
+            #expect(reply.status == 202 && reply.json["requests"] as? Int == 1, "under \(declared): \(reply.body)")
+            try await harness.stop()
+        }
+    }
+
     @Test("concurrent hooks share transactions, and every acknowledged hook's requests are committed")
     func groupCommit() async throws {
         let server = try await ServerHarness.start()

@@ -19,7 +19,7 @@ struct HTTPTargetTests {
     func post(answering reply: LoopbackTarget.Reply) async throws -> (ProcessingResult, LoopbackTarget.Received?) {
         let server = try await LoopbackTarget.start { _ in reply }
         let client = HTTPTarget.makeClient()
-        let result = await HTTPTarget(url: server.url, client: client, worker: "w1").process(Self.claim)
+        let result = await HTTPTarget(url: server.url, client: client, worker: "w1").process(Self.claim, deadline: .now + .seconds(30))
         try await client.shutdown()
         try await server.stop()
         return (result, server.received.first)
@@ -63,10 +63,27 @@ struct HTTPTargetTests {
         let url = server.url
         try await server.stop()
         let client = HTTPTarget.makeClient()
-        let result = await HTTPTarget(url: url, client: client, worker: "w1", timeout: .seconds(1)).process(Self.claim)
+        let result = await HTTPTarget(url: url, client: client, worker: "w1").process(Self.claim, deadline: .now + .seconds(1))
         try await client.shutdown()
         guard case let .retry(error, nil) = result else { Issue.record("not a retry: \(result)"); return }
         #expect(error.hasPrefix("POST \(url): "))
+    }
+
+    @Test("one deadline covers the whole answer: a target that sends its headers and stalls the body is a retry at the deadline", .timeLimit(.minutes(1)))
+    func stalledBody() async throws {
+        let server = try await LoopbackTarget.start { _ in
+            LoopbackTarget.Reply(status: 200, body: "ok", bodyDelay: .seconds(30))
+        }
+        let client = HTTPTarget.makeClient()
+        let started = ContinuousClock.now
+        let result = await HTTPTarget(url: server.url, client: client, worker: "w1")
+            .process(Self.claim, deadline: started + .seconds(1))
+        let took = started.duration(to: .now)
+        try await client.shutdown()
+        try await server.stop()
+        #expect(result == .retry(error: "POST \(server.url): timed out: no complete response within 1 s", retryAfter: nil))
+        // Well under the target's 30 s stall; the slack is for a loaded machine.
+        #expect(took >= .seconds(1) && took < .seconds(10), "took \(took)")
     }
 
     @Test("Retry-After: seconds, an IMF date (past means now), garbage ignored")

@@ -26,12 +26,19 @@ public final class LoopbackTarget: Sendable {
         public var body: String
         /// Wait this long before answering (a slow target).
         public var delay: Duration
+        /// Send the status line and headers (after `delay`), then wait this long before the body (a target that
+        /// stalls mid-response).
+        public var bodyDelay: Duration
 
-        public init(status: Int, headers: [(String, String)] = [], body: String = "", delay: Duration = .zero) {
+        public init(
+            status: Int, headers: [(String, String)] = [], body: String = "", delay: Duration = .zero,
+            bodyDelay: Duration = .zero
+        ) {
             self.status = status
             self.headers = headers
             self.body = body
             self.delay = delay
+            self.bodyDelay = bodyDelay
         }
 
         public static let ok = Reply(status: 200)
@@ -114,19 +121,35 @@ private final class RequestHandler: ChannelInboundHandler {
             let keepAlive = head.isKeepAlive
             let version = head.version
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.eventLoop.scheduleTask(in: .nanoseconds(Int64(reply.delay.components.seconds) * 1_000_000_000
-                + reply.delay.components.attoseconds / 1_000_000_000)) {
-                Self.write(reply, version: version, keepAlive: keepAlive, context: loopBound.value)
+            context.eventLoop.scheduleTask(in: Self.timeAmount(reply.delay)) {
+                Self.writeHead(reply, version: version, keepAlive: keepAlive, context: loopBound.value)
+                guard reply.bodyDelay > .zero else {
+                    Self.writeBody(reply, keepAlive: keepAlive, context: loopBound.value)
+                    return
+                }
+                loopBound.value.flush()
+                loopBound.value.eventLoop.scheduleTask(in: Self.timeAmount(reply.bodyDelay)) {
+                    Self.writeBody(reply, keepAlive: keepAlive, context: loopBound.value)
+                }
             }
         }
     }
 
-    private static func write(_ reply: LoopbackTarget.Reply, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    private static func writeHead(_ reply: LoopbackTarget.Reply, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
         var headers = HTTPHeaders(reply.headers)
         headers.replaceOrAdd(name: "Content-Length", value: String(reply.body.utf8.count))
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
         context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+    }
+
+    /// Writes the body and ends the response; a client that gave up meanwhile has closed the channel, and the writes
+    /// then fail harmlessly.
+    private static func writeBody(_ reply: LoopbackTarget.Reply, keepAlive: Bool, context: ChannelHandlerContext) {
         context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
         let done = context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
         if !keepAlive {

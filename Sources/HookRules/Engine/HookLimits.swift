@@ -8,7 +8,7 @@ import LuaRuntime
 /// Defaults suit webhooks as providers send them; an integration sets its own in its rule file
 /// (`limits = { body_bytes = ..., ... }`, see docs/runtime.md).
 public struct HookLimits: Sendable, Equatable {
-    /// Largest body, in bytes.
+    /// Largest body, in bytes (by default the server's default body cap, `serve --max-body`).
     public var bodyBytes: Int
     /// Most header fields (a repeated name counts once per field).
     public var headers: Int
@@ -17,7 +17,7 @@ public struct HookLimits: Sendable, Equatable {
     /// Most requests one hook may produce.
     public var requests: Int
 
-    public init(bodyBytes: Int = 8 << 20, headers: Int = 256, headerBytes: Int = 64 << 10, requests: Int = 1_000) {
+    public init(bodyBytes: Int = 10 << 20, headers: Int = 256, headerBytes: Int = 64 << 10, requests: Int = 1_000) {
         self.bodyBytes = bodyBytes
         self.headers = headers
         self.headerBytes = headerBytes

@@ -78,15 +78,17 @@ enum RuleDescription {
         let limitsLine = source.line(ofKey: "limits", from: ruleLine)
         var luaLimits = limits
         var hookLimits = HookLimits()
+        var intake = intake(description)
         for entry in description["limits"]?.arrayValue ?? [] {
             guard let name = entry["name"]?.stringValue, let value = entry["value"]?.integerValue.map(Int.init) else {
                 throw failure("limits: every limit needs a name and a positive integer", at: limitsLine)
             }
             apply(name, value, to: &luaLimits, &hookLimits)
+            if name == "body_bytes" { intake.maxBodyBytes = value }
         }
         return RuleFile(
             integration: integration, script: script, catalog: catalog, line: ruleLine, mappings: mappings,
-            presets: presets, limits: luaLimits, hookLimits: hookLimits, intake: intake(description),
+            presets: presets, limits: luaLimits, hookLimits: hookLimits, intake: intake,
             bodyFormat: description["body"]?.stringValue.flatMap(BodyFormat.init(rawValue:)))
     }
 

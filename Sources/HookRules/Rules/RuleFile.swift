@@ -36,15 +36,19 @@ public struct RuleIntake: Sendable, Hashable {
     /// Whether the rule answers handshakes (`handshake`): requests that are not authenticated hooks (a GET
     /// challenge, an unsigned activation ping), answered without committing anything.
     public var handshakes: Bool
+    /// The largest body the server reads for this integration's hooks, when the rule sets `limits.body_bytes`;
+    /// nil leaves it to the server's setting (`serve --max-body`).
+    public var maxBodyBytes: Int?
 
     public init(
         signature: [String: String]? = nil, methods: Set<String> = ["POST"], readsDelivery: Bool = false,
-        replies: Bool = false, handshakes: Bool = false
+        replies: Bool = false, handshakes: Bool = false, maxBodyBytes: Int? = nil
     ) {
         self.signature = signature
         self.methods = methods
         self.readsDelivery = readsDelivery
         self.replies = replies
         self.handshakes = handshakes
+        self.maxBodyBytes = maxBodyBytes
     }
 }

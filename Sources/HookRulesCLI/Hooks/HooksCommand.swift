@@ -59,7 +59,7 @@ struct KeptListingOptions: ParsableArguments {
     }
 
     func show(_ disposition: KeptHook.Disposition, from queueOptions: QueueOptions) async throws {
-        let hooks = try await queueOptions.withQueue { try await $0.keptHooks(disposition, limit: limit) }
+        let hooks = try await queueOptions.withQueue(readOnly: true) { try await $0.keptHooks(disposition, limit: limit) }
         switch format {
         case .jsonl:
             let printer = RequestPrinter()

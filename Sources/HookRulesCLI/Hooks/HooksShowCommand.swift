@@ -23,7 +23,7 @@ struct HooksShowCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        guard let kept = try await queueOptions.withQueue({ try await $0.keptHook(id: id) }) else {
+        guard let kept = try await queueOptions.withQueue(readOnly: true, { try await $0.keptHook(id: id) }) else {
             throw CommandFailure.usage("no kept hook \(id) in \(queueOptions.location)")
         }
         let hook = Hook(

@@ -52,7 +52,7 @@ struct ListingOptions: ParsableArguments {
     }
 
     func show(state: QueueState?, from queueOptions: QueueOptions) async throws {
-        let entries = try await queueOptions.withQueue { try await $0.list(state: state, limit: limit) }
+        let entries = try await queueOptions.withQueue(readOnly: true) { try await $0.list(state: state, limit: limit) }
         switch format {
         case .jsonl:
             let printer = RequestPrinter()

@@ -20,7 +20,7 @@ struct QueueStatsCommand: AsyncParsableCommand {
     var format: ListingFormat = .table
 
     func run() async throws {
-        let stats = try await queueOptions.withQueue { try await $0.stats() }
+        let stats = try await queueOptions.withQueue(readOnly: true) { try await $0.stats() }
         switch format {
         case .table: print(table(stats), terminator: "")
         case .jsonl: printLines(stats)

@@ -65,41 +65,59 @@ struct ReplayCommand: AsyncParsableCommand {
         let queue = enqueue ? try await queueOptions.open() : nil
         var failures = 0
         var enqueued = EnqueueReceipt(ids: [], inserted: 0, coalesced: 0)
+        var captures: [String] = []
         for path in paths {
-            let listing: CaptureListing
             do {
-                listing = try CaptureListing(under: path)
+                let listing = try CaptureListing(under: path)
+                for skipped in listing.skipped { printError("skipped \(skipped)") }
+                captures += listing.captures
+            } catch {
+                printError("\(error)")
+                failures += 1
+            }
+        }
+        for (index, capture) in captures.enumerated() {
+            let outcome: HookOutcome
+            do {
+                outcome = try await replay(capture, with: engine)
             } catch {
                 printError("\(error)")
                 failures += 1
                 continue
             }
-            for skipped in listing.skipped { printError("skipped \(skipped)") }
-            for capture in listing.captures {
+            if outcome.failed { failures += 1 }
+            if let queue, !outcome.requests.isEmpty {
+                // A request is printed only once it is queued. A queue that refuses one capture's requests (a full
+                // disk, a lost connection) would refuse the next ones too: the replay stops there.
                 do {
-                    let outcome = try await replay(capture, with: engine)
-                    printer.print(outcome, capture: capture)
-                    if outcome.failed { failures += 1 }
-                    if let queue {
-                        let receipt = try await queue.enqueue(outcome.requests)
-                        enqueued.inserted += receipt.inserted
-                        enqueued.coalesced += receipt.coalesced
-                    }
+                    let receipt = try await queue.enqueue(outcome.requests)
+                    enqueued.inserted += receipt.inserted
+                    enqueued.coalesced += receipt.coalesced
                 } catch {
-                    printError("\(error)")
-                    failures += 1
+                    printer.finish()
+                    try? await queue.close()
+                    let left = captures.count - index - 1
+                    throw CommandFailure(
+                        ["\(capture): cannot enqueue its \(outcome.requests.count) request(s), none was queued: \(error)"]
+                            + (left > 0 ? ["stopped: the \(left) capture(s) after it were not replayed"] : [])
+                            + [enqueuedSummary(enqueued)])
                 }
             }
+            printer.print(outcome, capture: capture)
         }
         printer.finish()
         if let queue {
             try? await queue.close()
-            printError("enqueued \(enqueued.inserted + enqueued.coalesced) request(s) on \(queueOptions.location)"
-                + (enqueued.coalesced > 0 ? " (\(enqueued.coalesced) merged into equal pending ones)" : ""))
+            printError(enqueuedSummary(enqueued))
         }
         let summary = (failures > 0 ? ["\(failures) capture(s) failed"] : [])
             + (ruleProblems > 0 ? ["\(rules.book.failed.count) rule file(s) did not load"] : [])
         if !summary.isEmpty { throw CommandFailure(summary) }
+    }
+
+    private func enqueuedSummary(_ enqueued: EnqueueReceipt) -> String {
+        "enqueued \(enqueued.inserted + enqueued.coalesced) request(s) on \(queueOptions.location)"
+            + (enqueued.coalesced > 0 ? " (\(enqueued.coalesced) merged into equal pending ones)" : "")
     }
 
     private func replay(_ path: String, with engine: RuleEngine) async throws -> HookOutcome {

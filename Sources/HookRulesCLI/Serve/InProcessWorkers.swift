@@ -9,7 +9,8 @@ import Logging
 /// schedule, fan-out to the subscriptions listening) and the server's graceful stop.
 enum InProcessWorkers {
     static func service(
-        queue: any TransferQueue, target: String, concurrency: Int, rules: RuleFolder, logger: Logger
+        queue: any TransferQueue, target: String, concurrency: Int, rules: RuleFolder, health: QueueHealth,
+        logger: Logger
     ) -> WorkerService {
         var settings = WorkerSettings(id: "\(ProcessInfo.processInfo.hostName)-\(getpid())-serve")
         settings.concurrency = concurrency
@@ -17,7 +18,7 @@ enum InProcessWorkers {
         let worker = TransferWorker(
             queue: queue, processor: HTTPTarget(url: target, client: client, worker: settings.id),
             fanOut: OutboundFanOut(subscriptions: rules.subscriptions, catalogs: rules.book.rules.mapValues(\.catalog)),
-            settings: settings, onEvent: { _ in })
+            settings: settings, health: health, onEvent: { _ in })
         return WorkerService(worker: worker, logger: logger) { try? await client.shutdown() }
     }
 }

@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "url"))
     var publicURL: String?
 
-    @Option(help: "The largest body read, in bytes (a rule's limits may set its own).")
+    @Option(help: "The largest body read, in bytes, for integrations whose rule sets no limits.body_bytes.")
     var maxBody = 10 << 20
 
     @Option(help: ArgumentHelp("Also run workers in this process, posting each request to this URL.", valueName: "url"))
@@ -101,7 +101,8 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [stack.watchService()]
         if let target {
             services.append(InProcessWorkers.service(
-                queue: queue, target: target, concurrency: concurrency, rules: rules, logger: logger))
+                queue: queue, target: target, concurrency: concurrency, rules: rules, health: stack.workerHealth,
+                logger: logger))
         }
         let location = queueOptions.location
         do {

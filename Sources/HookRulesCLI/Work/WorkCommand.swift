@@ -18,9 +18,17 @@ struct WorkCommand: AsyncParsableCommand {
             An incoming (to) request that is done is fanned out: a from request is queued for every other \
             subscription whose integration's catalog has its scope, unless the subscription sets outbound: false.
 
+            --timeout is one deadline per delivery: connecting, sending, and the target's whole answer, headers \
+            and body. A delivery past it is retried like any timeout.
+
+            When the queue's database is out of reach (a server restarting, a lost connection, a full disk), the \
+            worker waits and tries again, logging when the outage starts and ends; requests it delivered meanwhile \
+            are settled once the database answers. With --exit-on-db-loss it exits with status 69 instead once an \
+            outage has lasted that many seconds.
+
             Ctrl-C or SIGTERM stops claiming, lets requests in flight finish for --grace seconds and gives the \
             rest back to the queue; a second Ctrl-C exits at once (the leases of what it held expire and are \
-            rescued).
+            rescued). Within an outage it waits for the database no longer than --grace either.
 
             Examples:
               hookrules work --target https://platform.example/transfers
@@ -44,8 +52,12 @@ struct WorkCommand: AsyncParsableCommand {
     @Option(help: "Seconds requests in flight may take to finish after a stop.")
     var grace = 10
 
-    @Option(help: "Seconds to wait for the target's answer.")
+    @Option(help: "Seconds one delivery may take: connecting, sending, the answer's headers and body.")
     var timeout = 30
+
+    @Option(help: ArgumentHelp(
+        "Exit with status 69 once the queue's database has been out of reach this long.", valueName: "seconds"))
+    var exitOnDbLoss: Int?
 
     @Option(help: "Attempts before a request is dead-lettered.")
     var maxAttempts = RetryPolicy.standard.maxAttempts
@@ -75,6 +87,7 @@ struct WorkCommand: AsyncParsableCommand {
         }
         if grace < 0 { throw ValidationError("--grace cannot be negative") }
         if let retryDelay, retryDelay < 0 { throw ValidationError("--retry-delay cannot be negative") }
+        if let exitOnDbLoss, exitOnDbLoss < 1 { throw ValidationError("--exit-on-db-loss must be at least 1") }
     }
 
     func run() async throws {
@@ -85,11 +98,14 @@ struct WorkCommand: AsyncParsableCommand {
         settings.lease = .seconds(lease)
         settings.grace = .seconds(grace)
         settings.drain = drain
+        settings.deliveryTimeout = .seconds(timeout)
+        settings.maximumOutage = exitOnDbLoss.map { .seconds($0) }
         let client = HTTPTarget.makeClient()
         let verbose = verbose
         let worker = TransferWorker(
-            queue: queue, processor: HTTPTarget(url: target, client: client, worker: settings.id, timeout: .seconds(timeout)),
-            fanOut: fanOut, settings: settings, onEvent: { event in if verbose { printError(Self.describe(event)) } })
+            queue: queue, processor: HTTPTarget(url: target, client: client, worker: settings.id), fanOut: fanOut,
+            settings: settings, health: QueueHealth { printError("\($0)") },
+            onEvent: { event in if verbose { printError(Self.describe(event)) } })
         let stop = StopRequest()
         let signals = StopSignals(stop: stop)
         printError("worker \(settings.id) on \(queueOptions.location) → \(target), \(concurrency) at a time")
@@ -100,7 +116,10 @@ struct WorkCommand: AsyncParsableCommand {
         switch outcome {
         case let .success(report):
             printError("done \(report.done), retried \(report.retried), dead-lettered \(report.deadLettered), "
-                + "fanned out \(report.followUps), released \(report.released), leases lost \(report.lost)")
+                + "fanned out \(report.followUps), released \(report.released), leases lost \(report.lost)"
+                + (report.unsettled > 0 ? ", unsettled \(report.unsettled) (retried when their leases expire)" : ""))
+        case let .failure(error as WorkerError):
+            throw CommandFailure("the worker stopped: \(error)", status: Self.databaseLostStatus)
         case let .failure(error):
             throw CommandFailure("the worker stopped on a queue error: \(error)")
         }
@@ -129,8 +148,12 @@ struct WorkCommand: AsyncParsableCommand {
         case let .deadLettered(error): return "dead \(what): \(error)"
         case .leaseLost: return "lease lost \(what)"
         case .released: return "released \(what)"
+        case let .unsettled(error): return "unsettled \(what): the queue was out of reach (\(error))"
         }
     }
+
+    /// EX_UNAVAILABLE (sysexits.h): the service the command needs is unavailable.
+    static let databaseLostStatus: Int32 = 69
 }
 
 extension Result where Failure == any Error {

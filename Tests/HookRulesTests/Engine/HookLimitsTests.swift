@@ -33,7 +33,7 @@ struct HookLimitsTests {
     @Test("the defaults")
     func defaults() {
         let limits = HookLimits()
-        #expect(limits.bodyBytes == 8 << 20 && limits.headers == 256 && limits.headerBytes == 64 << 10)
+        #expect(limits.bodyBytes == 10 << 20 && limits.headers == 256 && limits.headerBytes == 64 << 10)
         #expect(limits.requests == 1_000 && LuaLimits().formPairs == 10_000)
     }
 
