@@ -18,8 +18,12 @@ import Synchronization
 final class ClaimRoundCombiner: Sendable {
     private struct Waiting: Sendable {
         let part: ClaimRoundPart
+        let ticket: Ticket
         let continuation: CheckedContinuation<Turn, Never>
     }
+
+    /// Tells one wait from another, so a cancelled caller can leave the line.
+    private final class Ticket: Sendable {}
 
     /// What a waiting caller is woken with.
     private enum Turn: Sendable {
@@ -60,18 +64,24 @@ final class ClaimRoundCombiner: Sendable {
         _ part: ClaimRoundPart, execute: ([ClaimRoundPart]) async throws -> [ClaimRound]
     ) async throws -> ClaimRound {
         while true {
-            let turn: Turn = await withCheckedContinuation { continuation in
-                let runNow = state.withLock { state in
-                    // In place: a `default:` subscript mutates the stored value without copying its array.
-                    if state.workers[part.worker]?.running ?? 0 >= maxRunning {
-                        state.workers[part.worker, default: Worker()].waiting.append(
-                            Waiting(part: part, continuation: continuation))
-                        return false
+            try Task.checkCancellation()
+            let ticket = Ticket()
+            let turn: Turn = await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let runNow = state.withLock { state in
+                        // In place: a `default:` subscript mutates the stored value without copying its array.
+                        if state.workers[part.worker]?.running ?? 0 >= maxRunning {
+                            state.workers[part.worker, default: Worker()].waiting.append(
+                                Waiting(part: part, ticket: ticket, continuation: continuation))
+                            return false
+                        }
+                        state.workers[part.worker, default: Worker()].running += 1
+                        return true
                     }
-                    state.workers[part.worker, default: Worker()].running += 1
-                    return true
+                    if runNow { continuation.resume(returning: .run) }
                 }
-                if runNow { continuation.resume(returning: .run) }
+            } onCancel: {
+                leave(ticket, of: part.worker)
             }
             switch turn {
             case let .done(round):
@@ -86,6 +96,10 @@ final class ClaimRoundCombiner: Sendable {
 
     /// Runs one round for `part` and every caller of its worker waiting now, then wakes the next of them to run the
     /// next round.
+    ///
+    /// A leader whose task is cancelled (its caller gave up waiting: a timeout in an outage) hands its turn over at
+    /// once, even while its statement is still out: a statement that never answers must not keep the worker's other
+    /// callers waiting for good.
     private func runRound(
         leading part: ClaimRoundPart, execute: ([ClaimRoundPart]) async throws -> [ClaimRound]
     ) async throws -> ClaimRound {
@@ -95,16 +109,33 @@ final class ClaimRoundCombiner: Sendable {
             state.sharedRounds += 1
             return waiting
         }
-        defer { handOver(part.worker) }
-        do {
-            let rounds = try await execute([part] + others.map(\.part))
-            precondition(rounds.count == others.count + 1, "a claim round returned \(rounds.count) results for \(others.count + 1) parts")
-            for (waiting, round) in zip(others, rounds.dropFirst()) { waiting.continuation.resume(returning: .done(round)) }
-            return rounds[0]
-        } catch {
-            for waiting in others { waiting.continuation.resume(returning: .retry) }
-            throw error
+        let handedOver = Mutex(false)
+        let handOverOnce = { @Sendable [self] in
+            if handedOver.withLock({ done in defer { done = true }; return !done }) { handOver(part.worker) }
         }
+        defer { handOverOnce() }
+        return try await withTaskCancellationHandler {
+            do {
+                let rounds = try await execute([part] + others.map(\.part))
+                precondition(rounds.count == others.count + 1, "a claim round returned \(rounds.count) results for \(others.count + 1) parts")
+                for (waiting, round) in zip(others, rounds.dropFirst()) { waiting.continuation.resume(returning: .done(round)) }
+                return rounds[0]
+            } catch {
+                for waiting in others { waiting.continuation.resume(returning: .retry) }
+                throw error
+            }
+        } onCancel: {
+            handOverOnce()
+        }
+    }
+
+    /// Takes a cancelled caller out of the waiting line, if it is still in it (a round may have taken it already).
+    private func leave(_ ticket: Ticket, of worker: ClaimRoundPart.Worker) {
+        let left = state.withLock { state -> Waiting? in
+            guard let index = state.workers[worker]?.waiting.firstIndex(where: { $0.ticket === ticket }) else { return nil }
+            return state.workers[worker]?.waiting.remove(at: index)
+        }
+        left?.continuation.resume(returning: .retry)
     }
 
     /// Wakes the first caller of `worker` still waiting to run the next round, or forgets the worker.

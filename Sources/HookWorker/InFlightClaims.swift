@@ -19,10 +19,12 @@ final class InFlightClaims: Sendable {
         deliveries.withLock { $0.removeValue(forKey: claim.id)?.claim }
     }
 
-    /// The claims whose delivery is still within its deadline at `now`: a delivery past it is failed and retried,
-    /// so its lease must not be extended (a target that stalls would otherwise keep the request claimed for ever).
-    func renewable(at now: ContinuousClock.Instant) -> [ClaimedRequest] {
-        deliveries.withLock { $0.values.filter { $0.deadline > now }.map(\.claim) }
+    /// The claims whose delivery is still within its deadline a beat from `now`: a delivery past it is failed and
+    /// retried, so its lease must not be extended (a target that stalls would otherwise keep the request claimed for
+    /// ever). A renewal reaches the queue a moment after this choice, so a claim due within `beat` is left out; its
+    /// lease, renewed at most one beat ago, still covers it to its deadline (a beat is a third of the lease).
+    func renewable(at now: ContinuousClock.Instant, beat: Duration) -> [ClaimedRequest] {
+        deliveries.withLock { $0.values.filter { $0.deadline > now + beat }.map(\.claim) }
     }
 
     func renew(_ renewed: [ClaimedRequest]) {

@@ -228,7 +228,7 @@ public struct TransferWorker: Sendable {
         while true {
             try? await Task.sleep(for: lease / 3)
             if Task.isCancelled { return }
-            let claims = inFlight.renewable(at: .now)
+            let claims = inFlight.renewable(at: .now, beat: lease / 3)
             guard !claims.isEmpty,
                 let result = try await calls.run(.once, timeout: min(settings.queueCallTimeout, lease / 3), { queue in
                     try await queue.heartbeat(claims, lease: lease)

@@ -116,7 +116,8 @@ struct WorkerFaultTests {
         let changes = log.changes.withLock { $0 }
         #expect(changes.first == .lost(reason: "the database is down (injected)"), "\(changes)")
         #expect(changes.filter { $0 == .lost(reason: "the database is down (injected)") }.count == 1, "\(changes)")
-        #expect(queue.injectedFailures > 3, "\(queue.injectedFailures) call(s) failed in the outage")
+        // Several calls failed (each slot's at least; a loaded machine runs fewer retries in the second).
+        #expect(queue.injectedFailures >= settings.concurrency, "\(queue.injectedFailures) call(s) failed in the outage")
         guard case .restored? = changes.last else { Issue.record("no end of the outage: \(changes)"); return }
         #expect(try await queue.stats().total == QueueCounts())
         try await queue.close()
@@ -157,7 +158,9 @@ struct WorkerFaultTests {
         let report = try await running.value
         let took = stopped.duration(to: .now)
 
-        #expect(took < settings.grace + .milliseconds(1500), "took \(took)")
+        // The grace period, then at most one short last try to settle (none while the queue is known to be down),
+        // with a second for a loaded machine's scheduling.
+        #expect(took < settings.grace + .seconds(2), "took \(took)")
         #expect(report.unsettled == 2 && report.done == 0, "\(report)")
         queue.bringBack()
         #expect(try await queue.stats().total.claimed == 2)

@@ -130,4 +130,28 @@ struct ClaimRoundCombinerTests {
         for limit in 1...5 { #expect(try results[limit]?.get().settled.map(\.id) == [QueueItemID(Int64(limit))]) }
         #expect(combiner.sharedRounds == 0 && combiner.waitingCallers == 0)
     }
+
+    @Test("a caller that gives up leaves the line, and a leader that gives up hands its turn over though its statement is still out")
+    func callersGivingUp() async throws {
+        let combiner = ClaimRoundCombiner(maxRunning: 1)
+        // Round 1 never answers (a statement on a connection that is gone); round 2 answers at once.
+        let rounds = Rounds(holding: [1])
+        let leader = Task { try await combiner.run(Self.part("w", limit: 1), execute: rounds.execute) }
+        while rounds.callCount == 0 { await Task.yield() }
+
+        let quitter = Task { try await combiner.run(Self.part("w", limit: 2), execute: rounds.execute) }
+        while combiner.waitingCallers < 1 { await Task.yield() }
+        quitter.cancel()
+        await #expect(throws: CancellationError.self) { try await quitter.value }
+        #expect(combiner.waitingCallers == 0)
+
+        let waiting = Task { try await combiner.run(Self.part("w", limit: 3), execute: rounds.execute) }
+        while combiner.waitingCallers < 1 { await Task.yield() }
+        leader.cancel()
+        let round = try await waiting.value
+        #expect(round.settled == [ClaimFence(id: 3, attempt: 2)], "the waiting caller ran round 2 on its own")
+        #expect(rounds.calls.withLock { $0 } == [[1], [3]])
+        rounds.releaseHeld()
+        _ = try? await leader.value
+    }
 }
