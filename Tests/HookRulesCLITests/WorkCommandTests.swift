@@ -48,4 +48,28 @@ struct WorkCommandTests {
         #expect(stats.stdout.hasPrefix(#"{"claimed":0,"dead":0,"pending":18,"total":18}"#), "\(stats.stdout)")
         try await target.stop()
     }
+
+    @Test("a target that sends its headers and stalls the body: retried after --timeout, dead-lettered after its attempts", .timeLimit(.minutes(1)))
+    func stalledTarget() async throws {
+        let folder = try TemporaryFolder()
+        let queue = ["--queue", folder.path("queue")]
+        let replay = try CommandRunner.run(["replay", "--enqueue"] + queue + ["samples/shopify/products.update.json"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let target = try await LoopbackTarget.start { _ in LoopbackTarget.Reply(status: 200, body: "ok", bodyDelay: .seconds(60)) }
+        let started = ContinuousClock.now
+        let work = try CommandRunner.run([
+            "work", "--target", target.url, "--drain", "--no-fan-out", "--timeout", "1", "--max-attempts", "2",
+            "--retry-delay", "0", "--verbose",
+        ] + queue)
+        let took = started.duration(to: .now)
+        #expect(work.status == 0, "\(work.stderr)")
+        #expect(target.received.count == 2, "one delivery per attempt: \(work.stderr)")
+        #expect(work.stderr.contains("retry ") && work.stderr.contains("dead "), "\(work.stderr)")
+        #expect(work.stderr.contains("timed out: no complete response within 1 s"), "\(work.stderr)")
+        // Two deadlines of 1 s, far from the target's 60 s stall (the slack is for a loaded machine).
+        #expect(took < .seconds(30), "took \(took)")
+        let dead = try CommandRunner.run(["queue", "dead", "--format", "jsonl"] + queue)
+        #expect(dead.status == 0 && dead.stdout.contains("timed out"), "\(dead.stdout)\(dead.stderr)")
+        try await target.stop()
+    }
 }
