@@ -45,7 +45,7 @@ struct EnqueueBatch {
 
     private(set) var rows: [Row] = []
     /// For each request of the batch, the index of its row.
-    private var rowOfRequest: [Int] = []
+    private(set) var rowOfRequest: [Int] = []
 
     init(_ requests: [TransferRequest]) {
         var rowOfKey: [CoalescingKey: Int] = [:]
@@ -88,6 +88,33 @@ struct EnqueueBatch {
         return EnqueueReceipt(
             ids: rowOfRequest.map { idOfRow[$0] }, inserted: inserted, coalesced: rowOfRequest.count - inserted
         )
+    }
+}
+
+extension EnqueueBatch {
+    /// The receipts of consecutive runs of the batch's requests, `counts` long each (the requests of one hook after
+    /// another), as if each run had been enqueued after the ones before it: a request counts as inserted when it is
+    /// the first of its key in the batch and its row is new, as merged otherwise.
+    func receipts(_ returned: [EnqueueUpsert.Returned], splitInto counts: [Int]) throws -> [EnqueueReceipt] {
+        precondition(counts.reduce(0, +) == rowOfRequest.count, "the runs do not cover the batch")
+        let whole = try receipt(returned)
+        let byKey = Dictionary(returned.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var seenRows = Set<Int>()
+        var receipts: [EnqueueReceipt] = []
+        receipts.reserveCapacity(counts.count)
+        var start = 0
+        for count in counts {
+            var inserted = 0
+            for request in start..<start + count {
+                let row = rowOfRequest[request]
+                guard seenRows.insert(row).inserted else { continue }
+                if byKey[rows[row].key]?.coalesced == rows[row].repeats { inserted += 1 }
+            }
+            receipts.append(EnqueueReceipt(
+                ids: Array(whole.ids[start..<start + count]), inserted: inserted, coalesced: count - inserted))
+            start += count
+        }
+        return receipts
     }
 }
 

@@ -8,11 +8,8 @@ extension PostgresTransferQueue: HookIntakeStore {
         guard !records.isEmpty else { return [] }
         let window = Microseconds.of(deliveryWindow)
         let results = try await write { connection, now in
-            var results: [IntakeResult] = []
-            for record in records {
-                results.append(try await self.commit(record, now: now, window: window, on: connection))
-            }
-            return results
+            try await IntakeGroupWrite(records: records, now: now, window: window, channel: self.notificationChannel)
+                .apply(on: connection)
         }
         if results.contains(where: { if case .committed(let receipt) = $0 { receipt.ids.count > 0 } else { false } }) {
             workArrived.signal()
@@ -20,56 +17,10 @@ extension PostgresTransferQueue: HookIntakeStore {
         return results
     }
 
-    /// A concurrent transaction recording the same delivery makes this one wait for it, then see its row: the
-    /// second of two servers receiving one redelivery at once finds it a duplicate.
-    private func commit(
-        _ record: IntakeRecord, now: Int64, window: Int64, on connection: PostgresConnection
-    ) async throws -> IntakeResult {
-        if let delivery = record.delivery {
-            let recorded = try await connection.rows("""
-                INSERT INTO hook_delivery (subscription, delivery, seen_at) VALUES (\(record.subscription), \(delivery), \(now))
-                ON CONFLICT (subscription, delivery) DO UPDATE SET seen_at = excluded.seen_at
-                    WHERE hook_delivery.seen_at <= \(now - window)
-                RETURNING seen_at
-                """) { try $0.decode(Int64.self) }
-            if recorded.isEmpty {
-                let seen = try await connection.rows(
-                    "SELECT seen_at FROM hook_delivery WHERE subscription = \(record.subscription) AND delivery = \(delivery)"
-                ) { try $0.decode(Int64.self) }.first ?? now
-                return .duplicate(firstSeen: Microseconds.date(seen))
-            }
-        }
-        var receipt = EnqueueReceipt(ids: [], inserted: 0, coalesced: 0)
-        if !record.requests.isEmpty {
-            let batch = EnqueueBatch(record.requests)
-            var returned: [EnqueueUpsert.Returned] = []
-            for chunk in batch.chunks(of: EnqueueUpsert.maxRows) {
-                returned += try await EnqueueUpsert.apply(chunk, now: now, notifying: notificationChannel, on: connection)
-            }
-            receipt = try batch.receipt(returned)
-        }
-        if !record.resolves.isEmpty {
-            try await connection.run("DELETE FROM kept_hook WHERE id = ANY(\(record.resolves))")
-        }
-        if let kept = record.kept { try await Self.insert(kept, on: connection) }
-        return .committed(receipt)
-    }
-
-    private static func insert(_ hook: KeptHook, on connection: PostgresConnection) async throws {
-        let headers = try KeptHeaders.encode(hook.headers)
-        let body = ByteBuffer(bytes: hook.body)
-        try await connection.run("""
-            INSERT INTO kept_hook (id, subscription, disposition, cause, received_at, method, target, headers, body)
-            VALUES (\(hook.id), \(hook.subscription), \(hook.disposition.rawValue), \(hook.cause),
-                \(Microseconds.of(hook.receivedAt)), \(hook.method), \(hook.target), \(headers), \(body))
-            ON CONFLICT (id) DO UPDATE SET disposition = excluded.disposition, cause = excluded.cause
-            """)
-    }
-
     public func keepRejected(_ hook: KeptHook, limits: KeptHookLimits) async throws {
         let maxAge = Microseconds.of(limits.maxAge)
         try await write { connection, now in
-            try await Self.insert(hook, on: connection)
+            try await KeptHookRow.insert(hook, on: connection)
             try await connection.run(
                 "DELETE FROM kept_hook WHERE disposition = 'rejected' AND received_at < \(now - maxAge)")
             try await connection.run("""

@@ -75,6 +75,46 @@ extension QueueContract {
         }
     }
 
+    @Test("one group: a delivery repeated in it is a duplicate, equal requests of different hooks merge, a duplicate writes nothing",
+        arguments: QueueBackends.all)
+    func intakeGroup(backend: QueueBackend) async throws {
+        try await QueueHarness.with(backend) { harness in
+            let store = try Self.intake(harness)
+            let earlier = harness.clock.now()
+            _ = try await store.commit([
+                IntakeRecord(subscription: "shop-1", delivery: "old", requests: [Requests.product("p0")]),
+                IntakeRecord(subscription: "shop-1", kept: Self.keptHook("k1", at: earlier)),
+                IntakeRecord(subscription: "shop-1", kept: Self.keptHook("k2", at: earlier)),
+            ], deliveryWindow: .seconds(60))
+            harness.clock.advance(by: .seconds(10))
+            let now = harness.clock.now()
+            let results = try await store.commit([
+                IntakeRecord(subscription: "shop-1", delivery: "d1", requests: [Requests.product("p1"), Requests.product("p2")]),
+                IntakeRecord(subscription: "shop-1", delivery: "d1", requests: [Requests.product("p9")], resolves: ["k1"]),
+                IntakeRecord(subscription: "shop-1", delivery: "old", requests: [Requests.product("p8")], resolves: ["k2"]),
+                IntakeRecord(subscription: "shop-1", delivery: "d2", requests: [Requests.product("p2"), Requests.product("p3")], resolves: ["k1"]),
+                IntakeRecord(subscription: "shop-1", requests: [Requests.product("p0")]),
+            ], deliveryWindow: .seconds(60))
+            #expect(results.count == 5)
+            guard case .committed(let first) = results[0], case .duplicate(let repeated) = results[1],
+                case .duplicate(let old) = results[2], case .committed(let fourth) = results[3],
+                case .committed(let fifth) = results[4]
+            else {
+                Issue.record("committed, duplicate, duplicate, committed, committed: \(results)")
+                return
+            }
+            #expect(abs(repeated.timeIntervalSince(now)) < 0.001, "first seen in this group")
+            #expect(abs(old.timeIntervalSince(earlier)) < 0.001, "first seen in the earlier group")
+            #expect(first.inserted == 2 && first.coalesced == 0)
+            #expect(fourth.inserted == 1 && fourth.coalesced == 1 && fourth.ids[0] == first.ids[1], "p2 merges into the first hook's")
+            #expect(fifth.inserted == 0 && fifth.coalesced == 1, "p0 merges into the pending row of the earlier group")
+            let pending = try await harness.queue.list(state: .pending, limit: 10).map(\.request.externalId)
+            #expect(Set(pending) == ["p0", "p1", "p2", "p3"], "nothing of the duplicates: \(pending)")
+            #expect(try await store.keptHook(id: "k1") == nil, "resolved by the fourth record")
+            #expect(try await store.keptHook(id: "k2") != nil, "a duplicate resolves nothing")
+        }
+    }
+
     @Test("rejected hooks are kept newest first, capped in count and age", arguments: QueueBackends.all)
     func intakeRejectedCap(backend: QueueBackend) async throws {
         try await QueueHarness.with(backend) { harness in
