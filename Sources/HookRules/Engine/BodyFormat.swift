@@ -26,16 +26,30 @@ public enum BodyFormat: String, Sendable, CaseIterable {
     /// `text/xml`, `application/xml` and any `+xml` type (`application/soap+xml`), raw for any other type. nil when
     /// there is no Content-Type (missing or blank).
     public init?(contentType: String?) {
-        let trimmed = (contentType ?? "").prefix { $0 != ";" }.drop(while: \.isWhitespace)
-        let mediaType = String(trimmed.reversed().drop(while: \.isWhitespace).reversed()).lowercased()
-        switch mediaType {
-        case "": return nil
-        case "application/json": self = .json
-        case "application/x-www-form-urlencoded": self = .form
-        case "text/xml", "application/xml": self = .xml
-        case _ where mediaType.hasSuffix("+json"): self = .json
-        case _ where mediaType.hasSuffix("+xml"): self = .xml
-        default: self = .raw
+        // Byte by byte: this runs for every hook, and Character-based trimming and lower-casing cost more than the
+        // rest of choosing the decoder. Media types are ASCII; a byte beyond it is left as it is, and matches nothing.
+        var utf8 = (contentType ?? "").utf8[...]
+        if let semicolon = utf8.firstIndex(of: UInt8(ascii: ";")) { utf8 = utf8[..<semicolon] }
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        while let first = utf8.first, isSpace(first) { utf8 = utf8.dropFirst() }
+        while let last = utf8.last, isSpace(last) { utf8 = utf8.dropLast() }
+        let mediaType = utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        func `is`(_ name: StaticString) -> Bool {
+            mediaType.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        }
+        func ends(with suffix: StaticString) -> Bool {
+            let suffix = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+            return mediaType.count > suffix.count && mediaType.suffix(suffix.count).elementsEqual(suffix)
+        }
+        if mediaType.isEmpty { return nil }
+        if `is`("application/json") || ends(with: "+json") {
+            self = .json
+        } else if `is`("application/x-www-form-urlencoded") {
+            self = .form
+        } else if `is`("text/xml") || `is`("application/xml") || ends(with: "+xml") {
+            self = .xml
+        } else {
+            self = .raw
         }
     }
 
