@@ -14,7 +14,7 @@ local lazy_index, lazy_length, lazy_build = host.lazy_index, host.lazy_length, h
 local bounded, host_libraries = host.bounded, host.libraries
 
 local error, next, type, select, tostring, rawget, rawset = error, next, type, select, tostring, rawget, rawset
-local rawlen, getmetatable, debug_getmetatable = rawlen, getmetatable, debug.getmetatable
+local rawlen, rawequal, getmetatable, debug_getmetatable = rawlen, rawequal, getmetatable, debug.getmetatable
 local setmetatable, pcall, table_pack, table_unpack, table_concat =
   setmetatable, pcall, table.pack, table.unpack, table.concat
 -- The functions of the bounded library and the wrappers it makes keep nothing from one call to the next: their
@@ -201,13 +201,16 @@ end
 -- Hidden (__metatable), so no rule can reach the shared table behind its globals.
 local environment_meta = { __index = shared, __metatable = false }
 
--- Whether a rule file's module can serve every later hook of this state without the file running again: true
--- only when nothing reachable from the module can carry a value from one hook to the next once each hook gets
--- its own fresh _ENV. The chunk must have set no globals, and every function of the rule file reachable from the
--- module may have no upvalue but the file's _ENV, which the host replaces per hook (a local the file keeps in an
--- upvalue, a coroutine, userdata or a table with a metatable all say no). Library functions keep no per-hook
--- state by contract, so only the tables their closures hold (a rule's spec, an extractor's path) are searched.
--- Gives up (no) after a bounded number of values, so a huge module costs little.
+-- Whether a rule file's module can serve every later hook of this state without the file running again: only when
+-- nothing reachable from the module can carry a value from one hook to the next once each hook gets its own fresh
+-- _ENV. The chunk must have set no globals; a function of the rule file reachable from the module may hold, besides
+-- the file's _ENV (which the host replaces per hook), upvalues that are a string, number, boolean, nil or a function
+-- that passes the same test (a local helper, `local function gid(path) ... end`), never a table, coroutine or
+-- userdata. Such an upvalue is a variable a hook could still assign: the answer is a watch list of every one with
+-- its value, which the host checks after each hook that reused the module (`unchanged`), and the file runs again
+-- from the next hook on if any differs. Library functions keep no per-hook state by contract, so only the tables
+-- their closures hold (a rule's spec, an extractor's path) are searched. Gives up (no) after a bounded number of
+-- values, so a huge module costs little.
 local getinfo, getupvalue, upvalueid = debug.getinfo, debug.getupvalue, debug.upvalueid
 local max_visits = 10000
 local function is_stateless(module, chunk, chunk_env)
@@ -215,6 +218,7 @@ local function is_stateless(module, chunk, chunk_env)
     if key ~= "_G" or value ~= chunk_env then return false end
   end
   local env_id, seen, visits = upvalueid(chunk, 1), {}, 0
+  local watch = { n = 0 }
   local function walk(value, held_by_library)
     local kind = type(value)
     if kind == "thread" or kind == "userdata" then return false end
@@ -243,20 +247,31 @@ local function is_stateless(module, chunk, chunk_env)
       return true
     end
     for index = 1, info.nups do
+      local _, upvalue = getupvalue(value, index)
       if trusted then
-        local _, upvalue = getupvalue(value, index)
         if not walk(upvalue, true) then return false end
       elseif upvalueid(value, index) ~= env_id then
-        return false
+        if type(upvalue) == "table" or not walk(upvalue) then return false end
+        local n = watch.n
+        watch[n + 1], watch[n + 2], watch[n + 3], watch.n = value, index, upvalue, n + 3
       end
     end
     return true
   end
-  return walk(module)
+  return walk(module) and watch
+end
+
+-- Whether every upvalue of a watch list (is_stateless) still holds the value it held when the module was made.
+local function unchanged(watch)
+  for i = 1, watch.n, 3 do
+    local _, current = getupvalue(watch[i], watch[i + 1])
+    if not rawequal(current, watch[i + 2]) then return false end
+  end
+  return true
 end
 
 return function()
   local env = setmetatable({}, environment_meta)
   env._G = env
   return env
-end, lazy_meta, is_stateless
+end, lazy_meta, is_stateless, unchanged

@@ -9,9 +9,11 @@ extension LuaHandle {
     ///
     /// Isolation between runs: every run gets a new, empty environment as the script's `_ENV`. The first time, the
     /// script runs to make its module; when the sandbox's `is_stateless` proves that nothing reachable from that
-    /// module can carry a value from one run to the next except through `_ENV`, the module is kept and later runs
-    /// only swap in the fresh `_ENV` (the upvalue every function of the file shares) instead of running the file
-    /// again. Otherwise the file runs again on every call.
+    /// module can carry a value from one run to the next except through `_ENV` and upvalues it watches (locals of
+    /// the file holding strings, numbers, booleans or stateless functions), the module is kept and later runs only
+    /// swap in the fresh `_ENV` (the upvalue every function of the file shares) instead of running the file again.
+    /// After each run that reused it, the watched upvalues are checked: if a run assigned one, the file runs again
+    /// on every later call, so the value never reaches another run. Otherwise the file runs again on every call.
     ///
     /// The results are first offered to `read`: when it returns a value, that is the run's reading and the generic
     /// ``LuaValueReader`` does not run (`values` stay empty); when it declines (nil), they are read into ``LuaValue``s.
@@ -45,7 +47,11 @@ extension LuaHandle {
         hr_insert(state, -2)
         _ = lua_setupvalue(state, -2, 1)
 
-        if function != nil, case .reuse(let moduleRef) = modules[index] {
+        var reused: (module: Int32, watch: Int32)?
+        // Declared after the stack and budget defers, so it runs before them, whether the run failed or not.
+        defer { if let reused { stopReusingIfAssigned(reused, ofScriptAt: index) } }
+        if function != nil, case .reuse(let moduleRef, let watchRef) = modules[index] {
+            reused = (moduleRef, watchRef)
             hr_pop(state, 1)
             lua_rawgeti(state, hr_registry_index(), lua_Integer(moduleRef))
         } else {
@@ -53,6 +59,8 @@ extension LuaHandle {
             try protectedCall(arguments: 0, results: function == nil ? hr_multret() : 1, scripts: scripts)
             if function != nil, case .unchecked = modules[index] {
                 modules[index] = moduleReuse(moduleAt: -1, chunkAt: -2)
+                // This run's call may assign a watched local too: checked after it like any later run's.
+                if case .reuse(let moduleRef, let watchRef) = modules[index] { reused = (moduleRef, watchRef) }
             }
             hr_remove(state, base + 1)  // the chunk
         }
@@ -105,6 +113,25 @@ extension LuaHandle {
         hr_pop(state, 2)
     }
 
+    /// After a run that reused a module: when the run assigned one of the upvalues the module's functions share
+    /// (the sandbox's `unchanged` says so, or cannot tell), the module is dropped and the file runs again on every
+    /// later call. Runs trusted, bounded code with the budget hook off.
+    private mutating func stopReusingIfAssigned(_ reused: (module: Int32, watch: Int32), ofScriptAt index: Int) {
+        let base = lua_gettop(state)
+        defer { lua_settop(state, base) }
+        hr_clear_budget_hook(state)
+        var unchanged = false
+        if lua_checkstack(state, 3) != 0 {
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(unchangedCheckRef))
+            lua_rawgeti(state, hr_registry_index(), lua_Integer(reused.watch))
+            unchanged = hr_pcall_traceback(state, 1, 1) == LUA_OK && lua_toboolean(state, -1) != 0
+        }
+        guard !unchanged else { return }
+        luaL_unref(state, hr_registry_index(), reused.module)
+        luaL_unref(state, hr_registry_index(), reused.watch)
+        modules[index] = .rerun
+    }
+
     /// Asks the sandbox whether the module just made can be kept (see `run`). Runs trusted, bounded code with the
     /// budget hook off, so a rule's remaining budget does not decide it.
     private func moduleReuse(moduleAt moduleIndex: Int32, chunkAt chunkIndex: Int32) -> ModuleReuse {
@@ -120,11 +147,14 @@ extension LuaHandle {
             hr_pop(state, 1)
             return .rerun
         }
-        let stateless = lua_toboolean(state, -1) != 0
-        hr_pop(state, 1)
-        guard stateless else { return .rerun }
+        // The watch list (a table) when the module can be kept, false when not.
+        guard lua_type(state, -1) == LUA_TTABLE else {
+            hr_pop(state, 1)
+            return .rerun
+        }
+        let watch = luaL_ref(state, hr_registry_index())
         lua_pushvalue(state, module)
-        return .reuse(luaL_ref(state, hr_registry_index()))
+        return .reuse(module: luaL_ref(state, hr_registry_index()), watch: watch)
     }
 
     /// Builds `input` in the state and drops it again, without running Lua code.

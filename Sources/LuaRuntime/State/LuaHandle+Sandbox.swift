@@ -1,22 +1,29 @@
 import CLua
 import CLuaShim
 
+/// Registry references of the sandbox's functions a handle calls.
+struct SandboxRefs {
+    let newEnvironment: Int32
+    let statelessCheck: Int32
+    let unchangedCheck: Int32
+}
+
 /// Building a state's sandbox: the standard libraries, the host's libraries and the environment every run gets.
 extension LuaHandle {
     /// Opens the standard libraries, runs the host libraries and builds the sandbox; returns the registry references
-    /// of the sandbox's `new_env` and `is_stateless` functions.
+    /// of the sandbox's `new_env`, `is_stateless` and `unchanged` functions.
     static func prepare(
         _ state: OpaquePointer, context: HostContext, limits: LuaLimits, libraries: [LuaLibrary]
-    ) throws(LuaError) -> (newEnvironment: Int32, statelessCheck: Int32) {
+    ) throws(LuaError) -> SandboxRefs {
         openStandardLibraries(state)
         let librariesRef = try loadLibraries(libraries, into: state)
         let sandbox = LuaScript(name: SandboxSource.chunkName, text: SandboxSource.text)
         try loadTrustedChunk(sandbox, into: state)
         lua_rawgeti(state, hr_registry_index(), lua_Integer(librariesRef))
         let argumentCount = pushSandboxArguments(state, context: context)
-        let refs = try runTrustedChunk(sandbox, in: state, arguments: argumentCount, results: 3)
+        let refs = try runTrustedChunk(sandbox, in: state, arguments: argumentCount, results: 4)
         context.lazyBodies.metatableRef = refs[1]
-        return (refs[0], refs[2])
+        return SandboxRefs(newEnvironment: refs[0], statelessCheck: refs[2], unchangedCheck: refs[3])
     }
 
     private static func openStandardLibraries(_ state: OpaquePointer) {

@@ -13,6 +13,7 @@ struct LuaHandle: ~Copyable {
     let limits: LuaLimits
     let newEnvironmentRef: Int32
     let statelessCheckRef: Int32
+    let unchangedCheckRef: Int32
     var scriptRefs: [Int32] = []
     /// With line counting on, the shim's counters of each compiled script; empty otherwise.
     var lineCounters: [LineCounter] = []
@@ -32,7 +33,8 @@ struct LuaHandle: ~Copyable {
     /// Whether a script's module is kept for later calls instead of running the script again (see `run`).
     enum ModuleReuse {
         case unchecked, rerun
-        case reuse(Int32)
+        /// The module, and the watch list of upvalues a hook could assign (`unchanged` checks it after each run).
+        case reuse(module: Int32, watch: Int32)
     }
 
     init(
@@ -47,7 +49,7 @@ struct LuaHandle: ~Copyable {
             throw LuaError(.memoryLimit, "could not create a Lua state")
         }
         let context = HostContext(limits: limits, memory: memory, runsSoFar: runsSoFar)
-        let sandboxRefs: (newEnvironment: Int32, statelessCheck: Int32)
+        let sandboxRefs: SandboxRefs
         do {
             sandboxRefs = try Self.prepare(state, context: context, limits: limits, libraries: libraries)
             // Every run leaves only short-lived garbage (its env, the hook's tables) on top of a large, long-lived
@@ -68,6 +70,7 @@ struct LuaHandle: ~Copyable {
             + libraries.map(\.script.displayedName)
         newEnvironmentRef = sandboxRefs.newEnvironment
         statelessCheckRef = sandboxRefs.statelessCheck
+        unchangedCheckRef = sandboxRefs.unchangedCheck
     }
 
     deinit {

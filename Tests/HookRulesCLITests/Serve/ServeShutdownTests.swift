@@ -30,9 +30,10 @@ struct ServeShutdownTests {
         let problems = ledger.problems(in: try await queue.requests())
         #expect(problems.isEmpty, "\(problems.prefix(10).joined(separator: "\n"))")
         #expect(ledger.unexpectedAnswers.isEmpty, "\(ledger.unexpectedAnswers.prefix(5))")
-        // Hooks in flight at the signal are finished, not dropped: some acknowledgements arrive after it.
+        // Hooks in flight at the signal are finished, not dropped: usually a few acknowledgements arrive after it
+        // (reported below). Not asserted: whether any hook is past reading its body at the very moment of the signal
+        // is down to timing, and every acknowledgement, before or after, is checked against the queue above.
         let acknowledgedAfter = ledger.records.filter { ($0.acknowledged ?? signalled) > signalled }.count
-        #expect(acknowledgedAfter > 0, "no hook in flight at SIGTERM was finished")
         print("""
             serve SIGTERM under load on \(backend): stopped in \(Int(stoppedAfter / .milliseconds(1))) ms; \
             \(ledger.acknowledgedCount) hooks acknowledged (\(acknowledgedAfter) after the signal), \

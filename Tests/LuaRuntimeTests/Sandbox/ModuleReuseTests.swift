@@ -2,7 +2,9 @@ import LuaRuntime
 import Testing
 
 /// A rule file's module is kept between hooks only when no hook can leave anything behind for the next: each hook
-/// still gets a fresh `_ENV`, and a file whose functions hold anything else in upvalues runs again on every hook.
+/// still gets a fresh `_ENV`; locals of the file its functions hold (helpers, strings) are watched, and once a hook
+/// assigns one the file runs again on every later hook; a file whose functions hold tables, coroutines or stateful
+/// closures runs again on every hook.
 @Suite("Module reuse keeps hooks isolated")
 struct ModuleReuseTests {
     /// Runs `handle` three times and returns each run's first value and log.
@@ -57,10 +59,47 @@ struct ModuleReuseTests {
         "local m = { n = 0 }\nm.handle = function() return (string.gsub('x', 'x', function() m.n = m.n + 1 return '' end)) and m.n end\nreturn m",
         "local t = setmetatable({}, { __index = function(t, k) return 0 end })\n"
             + "return { handle = function() t.n = t.n + 1 return t.n end, t = t }",
+        "local function one() return 1 end\nlocal function two() return 2 end\n"
+            + "return { handle = function() local n = one() one = two return n end }",
+        "local count = 0\nlocal function bump() count = count + 1 return count end\n"
+            + "local function handle() return bump() end\nreturn { handle = handle }",
+        "local label = 'a'\nreturn { handle = function() local n = #label label = label .. 'a' return n end }",
     ])
     func fileLocalsDoNotLeak(source: String) throws {
         let runs = try threeRuns(source)
         #expect(runs.map(\.value) == [1, 1, 1])
+    }
+
+    @Test("helpers and constants in the file's locals do not stop the module being kept")
+    func localHelpersAreKept() throws {
+        let runs = try threeRuns("""
+            print("file ran")
+            local prefix = "gid://shopify/"
+            local function gid(path) return function(value) return prefix .. path .. "/" .. value end end
+            local customer = gid "Customer"
+            return { handle = function() print("handled") return customer(7) end }
+            """)
+        #expect(runs.map(\.value) == ["gid://shopify/Customer/7", "gid://shopify/Customer/7", "gid://shopify/Customer/7"])
+        #expect(runs.map(\.log) == [["file ran", "handled"], ["handled"], ["handled"]])
+    }
+
+    @Test("a local a failing hook assigned never reaches the next hook")
+    func failedRunAssigning() throws {
+        var rule = try RuleHarness("""
+            local mode = "clean"
+            return { handle = function(hook)
+              local seen = mode
+              if hook.dirty then mode = "dirty" error("boom") end
+              return seen
+            end }
+            """)
+        func run(dirty: Bool) throws -> LuaValue {
+            try rule.handle(.table([("dirty", .value(.boolean(dirty)))])).values.first ?? .nil
+        }
+        #expect(try run(dirty: false) == "clean")
+        #expect(throws: LuaError.self) { try run(dirty: true) }
+        #expect(try run(dirty: false) == "clean")
+        #expect(try run(dirty: false) == "clean")
     }
 
     @Test("an iterator made by a library (a C closure with state) in the module makes the file run again")
