@@ -6,14 +6,20 @@
 -- both the classic form ("contact.creation") and the generic one ("object.creation" with "objectTypeId": "0-1").
 -- Tickets, products, line items and conversations fall to the default: ignored as "not mapped by this rule".
 
--- The generic form names the object by its type id; the classic one in the subscription type itself.
-local object_types = { ["0-1"] = "contact", ["0-2"] = "company", ["0-3"] = "deal" }
+-- The generic form names the object by its type id; the classic one in the subscription type itself. (A function,
+-- not a table kept in a local: a rule file whose functions hold tables runs again for every hook, docs/runtime.md.)
+local function object_type(id)
+  if id == "0-1" then return "contact" end
+  if id == "0-2" then return "company" end
+  if id == "0-3" then return "deal" end
+  return nil
+end
 
 local function subscription_type(record)
   local kind = record.subscriptionType
   local action = type(kind) == "string" and kind:match("^object%.(.+)$")
   if not action then return kind end
-  local object = object_types[record.objectTypeId]
+  local object = object_type(record.objectTypeId)
   if not object then return kind end  -- another object type: "object.creation" is not mapped
   return object .. "." .. action
 end

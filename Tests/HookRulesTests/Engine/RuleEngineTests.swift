@@ -83,7 +83,7 @@ struct RuleEngineTests {
         #expect(outcome.errors.map(\.record) == [3])
         #expect(outcome.errors.first?.message == "the record has no id")
         // The line of the record's mapping: ["contact.propertyChange"] = "customer/updated".
-        #expect(outcome.errors.first?.location == RuleLocation(file: "rules/hubspot.lua", line: 44))
+        #expect(outcome.errors.first?.location == RuleLocation(file: "rules/hubspot.lua", line: 50))
     }
 
     @Test("child → parent: an order message becomes its order; a preset can ignore such children")
