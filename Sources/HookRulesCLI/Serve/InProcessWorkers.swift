@@ -9,11 +9,12 @@ import Logging
 /// schedule, fan-out to the subscriptions listening) and the server's graceful stop.
 enum InProcessWorkers {
     static func service(
-        queue: any TransferQueue, target: String, concurrency: Int, rules: RuleFolder, health: QueueHealth,
+        queue: any TransferQueue, target: String, concurrency: Int, grace: Duration, rules: RuleFolder, health: QueueHealth,
         logger: Logger
     ) -> WorkerService {
         var settings = WorkerSettings(id: "\(ProcessInfo.processInfo.hostName)-\(getpid())-serve")
         settings.concurrency = concurrency
+        settings.grace = grace
         let client = HTTPTarget.makeClient()
         let worker = TransferWorker(
             queue: queue, processor: HTTPTarget(url: target, client: client, worker: settings.id),

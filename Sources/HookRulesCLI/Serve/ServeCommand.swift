@@ -60,6 +60,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests the in-process workers deliver at the same time (with --target).")
     var concurrency = 4
 
+    @Option(help: ArgumentHelp(
+        "On SIGTERM, how long the in-process workers let deliveries in flight finish before giving them back (with --target).",
+        valueName: "seconds"))
+    var grace = 10
+
     @Option(help: ArgumentHelp("Write received hooks as capture envelopes into this folder.", valueName: "folder"))
     var capture: String?
 
@@ -72,6 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...65535).contains(port) || port == 0 else { throw ValidationError("--port must be from 0 to 65535") }
         guard maxBody >= 1 else { throw ValidationError("--max-body must be at least 1") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard grace >= 0 else { throw ValidationError("--grace cannot be negative") }
         guard (0...1).contains(captureShare) else { throw ValidationError("--capture-share must be from 0 to 1") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level \(logLevel) is not a level") }
         if let target, URL(string: target).flatMap(\.scheme).map({ ["http", "https"].contains($0) }) != true {
@@ -101,7 +108,8 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = [stack.watchService()]
         if let target {
             services.append(InProcessWorkers.service(
-                queue: queue, target: target, concurrency: concurrency, rules: rules, health: stack.workerHealth,
+                queue: queue, target: target, concurrency: concurrency, grace: .seconds(grace), rules: rules,
+                health: stack.workerHealth,
                 logger: logger))
         }
         let location = queueOptions.location

@@ -51,7 +51,9 @@ struct ServeShutdownTests {
         // A target slower than the workers' grace: the requests it holds at the signal cannot finish.
         let target = try await LoopbackTarget.start { _ in LoopbackTarget.Reply(status: 200, delay: .seconds(30)) }
         let client = ServeClient()
-        let serve = try ServeProcess(["--queue", queue.location, "--target", target.url, "--concurrency", "2"])
+        let serve = try ServeProcess([
+            "--queue", queue.location, "--target", target.url, "--concurrency", "2", "--grace", "1",
+        ])
         let port = try await serve.waitUntilServing()
         for number in 0..<5 {
             let hook = LoadHook.shopifyProduct(LoadHook.firstId + UInt64(number))
@@ -60,10 +62,14 @@ struct ServeShutdownTests {
         }
         try await eventually { target.received.count >= 2 }
 
+        let signalled = ContinuousClock.now
         serve.signal(SIGTERM)
         let status = try await serve.waitForExit(timeout: .seconds(20))
+        let stoppedAfter = ContinuousClock.now - signalled
         #expect(status == 0, "\(serve.logText)")
         #expect(serve.logText.contains("released=2"), "\(serve.logText)")
+        // --grace 1: the workers give up on the 30 s deliveries after a second, not the default ten.
+        #expect(stoppedAfter < .seconds(8), "stopped after \(stoppedAfter)")
         let entries = try await queue.entries()
         #expect(entries.count == 5 && entries.allSatisfy { $0.state == .pending }, "\(entries.map(\.state))")
         try await target.stop()
