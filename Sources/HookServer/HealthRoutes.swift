@@ -21,9 +21,7 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
         var lines: [String] = []
         var ready = true
         lines.append("rules: generation \(service.engine.generation), \(service.engine.book.rules.count) rule(s)")
-        if let rejected = reloads.lastRejected {
-            lines.append("rules: the last change did not load, the previous rules serve: \(rejected)")
-        }
+        if let rejected = reloads.lastRejected { lines.append(rejected.description) }
         do {
             try await store.ping()
             lines.append("queue: reachable")

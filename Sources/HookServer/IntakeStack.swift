@@ -106,7 +106,7 @@ public struct IntakeStack: Sendable {
                     registry.makeCounter(descriptor: Self.reloads, labels: [("result", "loaded")]).increment()
                     logger.info("rules reloaded", metadata: ["generation": "\(generation)"])
                 } catch {
-                    reloads.rejected(error.problems)
+                    reloads.accessRejected(error.problems)
                     registry.makeCounter(descriptor: Self.reloads, labels: [("result", "access_rejected")]).increment()
                     logger.error("reloaded rules, but kept the previous access settings", metadata: ["problems": "\(error)"])
                 }

@@ -48,6 +48,7 @@ struct ServeSecretRotationTests {
             $0.text.contains("did not load")
         }
         #expect(broken.text.contains(unset) && broken.text.contains(#"subscription "demo-shopify""#), "\(broken.text)")
+        #expect(broken.text.contains("access settings did not load, the previous ones apply"), "\(broken.text)")
         try await ledger.waitForAcknowledgements(50, after: ContinuousClock.now)
         try copy.edit("rules/subscriptions.yaml", replacing: #"secrets: ["${\#(unset)}"]"#, with: #"secrets: ["\#(new)"]"#)
         try await readiness.waitFor("the repaired subscriptions to load") { !$0.text.contains("did not load") }
