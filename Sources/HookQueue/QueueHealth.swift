@@ -63,10 +63,12 @@ public final class QueueHealth: Sendable {
         return outage.started.duration(to: now)
     }
 
-    /// Records a call that reached the database.
-    public func recordSuccess(now: ContinuousClock.Instant = .now) {
+    /// Records a call that reached the database. A call made before the current outage began (`callStarted`) does
+    /// not end it: its answer may predate the failure, and says nothing of the database now.
+    public func recordSuccess(callStarted: ContinuousClock.Instant? = nil, now: ContinuousClock.Instant = .now) {
         let change: Change? = tracking.withLock { tracking in
             guard case let .unavailable(outage) = tracking.state else { return nil }
+            if let callStarted, callStarted < outage.started { return nil }
             tracking = Tracking()
             return .restored(after: outage.started.duration(to: now), failedCalls: outage.failedCalls)
         }

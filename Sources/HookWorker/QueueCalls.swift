@@ -51,10 +51,11 @@ struct QueueCalls: Sendable {
                 timeout = min(timeout, Self.lastAttemptTimeout)
                 patience = .once
             }
+            let started = ContinuousClock.now
             do {
                 guard let value = try await attempt(operation, timeout: timeout, patient: patience != .once)
                 else { return nil }
-                health.recordSuccess()
+                health.recordSuccess(callStarted: started)
                 return value
             } catch let error where error is DeadlineExceeded || queue.isOutage(error) {
                 health.recordOutage("\(error)")

@@ -40,8 +40,10 @@ struct DatabaseOutageTests {
         let cluster = try OwnPostgresCluster.start()
         defer { cluster.remove() }
         let folder = try TemporaryFolder()
-        let ids = try Self.enqueue(400, on: cluster, folder: folder)
-        let target = try await LoopbackTarget.start { _ in LoopbackTarget.Reply(status: 200, delay: .milliseconds(10)) }
+        // 600 requests at 50 ms, four at a time: about 8 s of deliveries, so both faults land while the worker is
+        // still delivering even when the machine is slow to notice the first 60.
+        let ids = try Self.enqueue(600, on: cluster, folder: folder)
+        let target = try await LoopbackTarget.start { _ in LoopbackTarget.Reply(status: 200, delay: .milliseconds(50)) }
         let worker = try RunningCommand(Self.work(target, cluster, ["--lease", "5", "--drain", "--verbose"]), logIn: folder)
 
         // How many deliveries the target had received when each fault began and when the server was down.
