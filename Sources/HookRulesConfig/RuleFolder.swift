@@ -1,3 +1,4 @@
+import Foundation
 import HookModel
 import HookRules
 import LuaRuntime
@@ -13,6 +14,9 @@ public struct RuleFolder: Sendable {
     public let subscriptions: [Subscription]
     /// Each subscription's `auth`, `api_keys` and `capture`, by id (empty without a subscriptions file).
     public let access: [String: SubscriptionAccess]
+    /// The watched files' contents taken just before they were read (``RuleWatcher/snapshot(folder:subscriptionsPath:)``):
+    /// a watcher started later compares against this, so a change made while the folder loaded is not missed.
+    package var filesBeforeLoading: [String: Data] = [:]
 
     /// Loads and checks the rule files and the subscriptions. Every problem is reported, each with its file and line.
     /// With ``RuleBook/LoadPolicy/keepLoadable``, rule files that fail to load are left out of the book and listed
@@ -23,6 +27,7 @@ public struct RuleFolder: Sendable {
         limitsByIntegration: [String: LuaLimits] = [:], policy: RuleBook.LoadPolicy = .allOrNothing
     ) throws(RuleFolderError) -> RuleFolder {
         let path = subscriptionsPath ?? SubscriptionsFile.defaultPath(inRulesFolder: folder)
+        let before = RuleWatcher.snapshot(folder: folder, subscriptionsPath: path)
         let book: RuleBook
         do {
             book = try RuleBook.load(
@@ -31,13 +36,17 @@ public struct RuleFolder: Sendable {
             throw RuleFolderError(problems: error.problems.map(\.description))
         }
         guard let path else {
-            return RuleFolder(folder: folder, subscriptionsPath: nil, book: book, subscriptions: [], access: [:])
+            var loaded = RuleFolder(folder: folder, subscriptionsPath: nil, book: book, subscriptions: [], access: [:])
+            loaded.filesBeforeLoading = before
+            return loaded
         }
         do {
             let configuration = try SubscriptionsFile.read(path: path, rules: book)
-            return RuleFolder(
+            var loaded = RuleFolder(
                 folder: folder, subscriptionsPath: path, book: book, subscriptions: configuration.subscriptions,
                 access: configuration.access)
+            loaded.filesBeforeLoading = before
+            return loaded
         } catch {
             throw RuleFolderError(problems: error.problems.map(\.description))
         }

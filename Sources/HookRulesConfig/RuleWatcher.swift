@@ -35,9 +35,13 @@ package struct RuleWatcher: Sendable {
         self.limitsByIntegration = limitsByIntegration
     }
 
-    /// Watches until the task is cancelled, calling `report` for every reload or rejected change.
-    package func run(interval: Duration = .seconds(1), report: @Sendable (Event) -> Void) async {
-        var seen = snapshot()
+    /// Watches until the task is cancelled, calling `report` for every reload or rejected change. `baseline` is what
+    /// the running rules were loaded from (``RuleFolder/filesBeforeLoading``); without one, the files as they are now.
+    package func run(
+        interval: Duration = .seconds(1), baseline: [String: Data]? = nil, report: @Sendable (Event) -> Void
+    ) async {
+        var seen = baseline ?? snapshot()
+        if let event = check(since: &seen) { report(event) }
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
             if let event = check(since: &seen) { report(event) }
@@ -46,6 +50,11 @@ package struct RuleWatcher: Sendable {
 
     /// The watched files' contents now: every `*.lua` in the folder and the subscriptions file.
     package func snapshot() -> [String: Data] {
+        Self.snapshot(folder: folder, subscriptionsPath: subscriptionsPath)
+    }
+
+    /// The contents of every `*.lua` in `folder` and of the subscriptions file.
+    package static func snapshot(folder: String, subscriptionsPath: String?) -> [String: Data] {
         var files: [String: Data] = [:]
         for path in (try? RuleBook.ruleFilePaths(in: folder)) ?? [] {
             files[path] = FileManager.default.contents(atPath: path)

@@ -46,6 +46,7 @@ public struct IntakeStack: Sendable {
     /// once per change and shown by `/readyz`.
     public let workerHealth: QueueHealth
     let watcher: RuleWatcher
+    let watchBaseline: [String: Data]
     let watchInterval: Duration
     let logger: Logger
     let registry: PrometheusCollectorRegistry
@@ -85,6 +86,7 @@ public struct IntakeStack: Sendable {
         self.registry = registry
         self.logger = logger
         watcher = RuleWatcher(engine: engine, folder: folder.folder, subscriptionsPath: folder.subscriptionsPath)
+        watchBaseline = folder.filesBeforeLoading
         watchInterval = settings.watchInterval
     }
 
@@ -97,7 +99,7 @@ public struct IntakeStack: Sendable {
     /// Reloads on file changes and SIGHUP; the access table follows the rules, and `/readyz` and the metrics say
     /// how the last reload went.
     public func watchService() -> RulesWatchService {
-        RulesWatchService(watcher: watcher, interval: watchInterval) { [access, reloads, logger, registry] event in
+        RulesWatchService(watcher: watcher, interval: watchInterval, baseline: watchBaseline) { [access, reloads, logger, registry] event in
             switch event {
             case .reloaded(let generation, let folder):
                 do throws(RuleFolderError) {

@@ -1,3 +1,4 @@
+import Foundation
 import HookRulesConfig
 import ServiceLifecycle
 import UnixSignals
@@ -8,11 +9,17 @@ import UnixSignals
 public struct RulesWatchService: Service {
     let watcher: RuleWatcher
     let interval: Duration
+    /// What the running rules were loaded from: a change made since, even before this service started, reloads.
+    let baseline: [String: Data]?
     let onEvent: @Sendable (RuleWatcher.Event) -> Void
 
-    package init(watcher: RuleWatcher, interval: Duration = .seconds(1), onEvent: @escaping @Sendable (RuleWatcher.Event) -> Void) {
+    package init(
+        watcher: RuleWatcher, interval: Duration = .seconds(1), baseline: [String: Data]? = nil,
+        onEvent: @escaping @Sendable (RuleWatcher.Event) -> Void
+    ) {
         self.watcher = watcher
         self.interval = interval
+        self.baseline = baseline
         self.onEvent = onEvent
     }
 
@@ -20,7 +27,7 @@ public struct RulesWatchService: Service {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         try? await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await watcher.run(interval: interval, report: onEvent) }
+                group.addTask { await watcher.run(interval: interval, baseline: baseline, report: onEvent) }
                 group.addTask {
                     for await _ in hangups { onEvent(watcher.reload()) }
                 }
