@@ -17,13 +17,19 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
         router.get("/readyz") { _, _ in await readiness() }
     }
 
+    /// How long `/readyz` waits for the queue's database to answer.
+    static var pingTimeout: Duration { .seconds(2) }
+
     private func readiness() async -> Response {
         var lines: [String] = []
         var ready = true
         lines.append("rules: generation \(service.engine.generation), \(service.engine.book.rules.count) rule(s)")
         if let rejected = reloads.lastRejected { lines.append(rejected.description) }
         do {
-            try await store.ping()
+            // Bounded: while the database is away the pool keeps a caller waiting for a connection, and a probe
+            // must answer in time for the load balancer that polls it.
+            let store = store
+            try await withDeadline(.now + Self.pingTimeout, "no answer within \(Self.pingTimeout)") { try await store.ping() }
             lines.append("queue: reachable")
         } catch {
             ready = false

@@ -169,4 +169,28 @@ struct DatabaseOutageTests {
         #expect(worker.stderr.contains("Connection refused"), "\(worker.stderr)")
         try await target.stop()
     }
+
+    @Test("serve --target: /readyz is 503 while the database is away, naming the workers' outage, and 200 again after", .timeLimit(.minutes(2)))
+    func readinessDuringAnOutage() async throws {
+        let cluster = try OwnPostgresCluster.start()
+        defer { cluster.remove() }
+        let target = try await LoopbackTarget.start()
+        let serve = try ServeProcess(["--queue", cluster.url, "--target", target.url, "--grace", "1"])
+        let port = try await serve.waitUntilServing()
+        let readiness = Readiness(client: ServeClient(), port: port)
+        #expect(try await readiness.state().status == 200)
+
+        try cluster.pause(.fast)
+        let down = try await readiness.waitFor("the workers' outage in /readyz", timeout: .seconds(60)) {
+            $0.status == 503 && $0.text.contains("workers: the queue has been out of reach since")
+        }
+        #expect(down.text.contains("queue: unreachable"), "\(down.text)")
+        #expect(serve.logText.contains("workers: the queue is out of reach, retrying"), "\(serve.logText)")
+
+        try cluster.resume()
+        try await readiness.waitFor("readiness after the outage", timeout: .seconds(60)) { $0.status == 200 }
+        #expect(serve.logText.contains("workers: the queue answers again after"), "\(serve.logText)")
+        #expect(try await serve.stop() == 0, "\(serve.logText)")
+        try await target.stop()
+    }
 }
