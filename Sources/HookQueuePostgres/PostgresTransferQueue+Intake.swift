@@ -72,10 +72,6 @@ extension PostgresTransferQueue: HookIntakeStore {
         }
     }
 
-    public func ping() async throws {
-        try await withConnection { connection in try await connection.run("SELECT 1") }
-    }
-
     private static func keptHook(_ row: PostgresRow) throws -> KeptHook {
         let (id, subscription, dispositionText, cause, receivedAt, method, target, headers, body) = try row.decode(
             (String, String, String, String, Int64, String, String, String, ByteBuffer).self)

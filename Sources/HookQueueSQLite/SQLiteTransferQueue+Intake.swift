@@ -109,10 +109,6 @@ extension SQLiteTransferQueue: HookIntakeStore {
         }
     }
 
-    public func ping() async throws {
-        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
-    }
-
     private static let keptColumns = "id, subscription, disposition, cause, received_at, method, target, headers, body"
 
     private static func keptHook(_ row: Row) throws -> KeptHook {

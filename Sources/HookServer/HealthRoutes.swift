@@ -8,7 +8,7 @@ import NIOCore
 /// outage the in-process workers are riding out (their calls to the queue keep failing).
 struct HealthRoutes<Context: RequestContext>: Sendable {
     let service: IntakeService
-    let store: any HookIntakeStore
+    let queue: any TransferQueue
     let reloads: ReloadStatus
     let workerHealth: QueueHealth
 
@@ -18,7 +18,7 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
     }
 
     /// How long `/readyz` waits for the queue's database to answer.
-    static var pingTimeout: Duration { .seconds(2) }
+    static var probeTimeout: Duration { .seconds(2) }
 
     private func readiness() async -> Response {
         var lines: [String] = []
@@ -26,10 +26,10 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
         lines.append("rules: generation \(service.engine.generation), \(service.engine.book.rules.count) rule(s)")
         if let rejected = reloads.lastRejected { lines.append(rejected.description) }
         do {
-            // Bounded: while the database is away the pool keeps a caller waiting for a connection, and a probe
-            // must answer in time for the load balancer that polls it.
-            let store = store
-            try await withDeadline(.now + Self.pingTimeout, "no answer within \(Self.pingTimeout)") { try await store.ping() }
+            // The queue's probe (a connection of its own, not the pool, which keeps callers waiting while the
+            // database is away), bounded so the load balancer polling it gets an answer in time.
+            let queue = queue
+            try await withDeadline(.now + Self.probeTimeout, "no answer within \(Self.probeTimeout)") { try await queue.probe() }
             lines.append("queue: reachable")
         } catch {
             ready = false

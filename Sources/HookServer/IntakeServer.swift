@@ -23,7 +23,6 @@ public struct IntakeServer: Sendable {
     }
 
     let service: IntakeService
-    let store: any HookIntakeStore
     let queue: any TransferQueue
     let registry: PrometheusCollectorRegistry
     let reloads: ReloadStatus
@@ -36,12 +35,11 @@ public struct IntakeServer: Sendable {
     ///   - workerHealth: what the in-process workers find of the queue (``IntakeStack/workerHealth``), for `/readyz`.
     ///   - apiKeys: each subscription's manual-sync API keys, as the configuration says now.
     public init(
-        service: IntakeService, store: any HookIntakeStore, queue: any TransferQueue, registry: PrometheusCollectorRegistry,
+        service: IntakeService, queue: any TransferQueue, registry: PrometheusCollectorRegistry,
         reloads: ReloadStatus, workerHealth: QueueHealth = QueueHealth(), apiKeys: @escaping @Sendable () -> [String: BearerKeys] = { [:] }, settings: Settings,
         logger: Logger
     ) {
         self.service = service
-        self.store = store
         self.queue = queue
         self.registry = registry
         self.reloads = reloads
@@ -55,7 +53,7 @@ public struct IntakeServer: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         HookRoutes(service: service).add(to: router)
-        HealthRoutes(service: service, store: store, reloads: reloads, workerHealth: workerHealth).add(to: router)
+        HealthRoutes(service: service, queue: queue, reloads: reloads, workerHealth: workerHealth).add(to: router)
         MetricsRoute(registry: registry, queue: queue).add(to: router)
         TransferRoutes(service: service, apiKeys: apiKeys).add(to: router)
         return router

@@ -77,7 +77,7 @@ public struct IntakeStack: Sendable {
             }
         }
         self.server = IntakeServer(
-            service: service, store: queue, queue: queue, registry: registry, reloads: reloads, workerHealth: workerHealth,
+            service: service, queue: queue, registry: registry, reloads: reloads, workerHealth: workerHealth,
             apiKeys: { access.apiKeys }, settings: settings.server, logger: logger)
         self.service = service
         self.access = access

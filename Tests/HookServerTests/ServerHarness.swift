@@ -69,7 +69,7 @@ final class ServerHarness: Sendable {
             settings: IntakeService.Settings(maxBodyBytes: maxBodyBytes), capturer: capturer, metrics: metrics,
             logger: logger)
         let server = IntakeServer(
-            service: service, store: queue, queue: queue, registry: registry, reloads: ReloadStatus(),
+            service: service, queue: queue, registry: registry, reloads: ReloadStatus(),
             settings: IntakeServer.Settings(host: "127.0.0.1", port: 0), logger: logger)
         let bound = PortBox()
         let app = server.application { port in bound.set(port) }

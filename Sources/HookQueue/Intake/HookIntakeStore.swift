@@ -26,9 +26,6 @@ public protocol HookIntakeStore: Sendable {
     /// Forgets delivery ids recorded before `date`; they no longer make later deliveries duplicates.
     @discardableResult
     func forgetDeliveries(before date: Date) async throws -> Int
-
-    /// Whether the database answers, for readiness checks.
-    func ping() async throws
 }
 
 /// How many rejected hooks are kept, and for how long: rejections are attacker-controlled, so they are capped.

@@ -133,7 +133,7 @@ extension QueueContract {
             #expect(try await store.keptHooks(.rejected, limit: 10).map(\.id) == ["r6"])
             #expect(try await store.keptHooks(nil, limit: 10).map(\.id) == ["r6", "failed-1"], "failed hooks are never capped")
             #expect(try await store.removeKeptHooks(ids: ["failed-1", "nope"]) == 1)
-            try await store.ping()
+            try await harness.queue.probe()
         }
     }
 }
