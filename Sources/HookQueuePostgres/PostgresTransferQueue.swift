@@ -42,16 +42,8 @@ public final class PostgresTransferQueue: TransferQueue {
         policy: RetryPolicy = .standard, logger: Logger? = nil
     ) async throws {
         let logger = logger ?? PostgresConnection.silent
-        try await PostgresQueueError.readable {
-            let connection = try await PostgresConnection.connect(
-                configuration: try configuration.connectionConfiguration(), id: 0, logger: logger)
-            do {
-                try await SchemaMigrator.migrate(connection, schema: configuration.schema, now: Microseconds.of(clock.now()))
-            } catch {
-                try? await connection.close()
-                throw error
-            }
-            try await connection.close()
+        try await Self.withOwnConnection(configuration, logger: logger) { connection in
+            try await SchemaMigrator.migrate(connection, schema: configuration.schema, now: Microseconds.of(clock.now()))
         }
         let client = PostgresClient(configuration: try configuration.clientConfiguration(), backgroundLogger: logger)
         let runningClient = Task { await client.run() }
@@ -111,11 +103,22 @@ public final class PostgresTransferQueue: TransferQueue {
     /// callers waiting for a connection (for up to a minute, then fails them with a generic error) and keeps the
     /// reason to itself; a connection of its own gets the server's answer, or the refusal, at once.
     public func probe() async throws {
+        try await Self.withOwnConnection(configuration, logger: PostgresConnection.silent) { connection in
+            try await connection.run("SELECT 1")
+        }
+    }
+
+    /// Runs `body` on a connection to the server outside the pool, closed afterwards whether `body` succeeded or not;
+    /// errors are ``PostgresQueueError``s.
+    private static func withOwnConnection(
+        _ configuration: PostgresQueueConfiguration, logger: Logger,
+        _ body: (PostgresConnection) async throws -> Void
+    ) async throws {
         try await PostgresQueueError.readable {
             let connection = try await PostgresConnection.connect(
-                configuration: try configuration.connectionConfiguration(), id: 0, logger: PostgresConnection.silent)
+                configuration: try configuration.connectionConfiguration(), id: 0, logger: logger)
             do {
-                try await connection.query("SELECT 1", logger: PostgresConnection.silent)
+                try await body(connection)
             } catch {
                 try? await connection.close()
                 throw error
