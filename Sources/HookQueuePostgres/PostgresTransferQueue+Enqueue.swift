@@ -45,7 +45,7 @@ struct EnqueueBatch {
 
     private(set) var rows: [Row] = []
     /// For each request of the batch, the index of its row.
-    private(set) var rowOfRequest: [Int] = []
+    private var rowOfRequest: [Int] = []
 
     init(_ requests: [TransferRequest]) {
         var rowOfKey: [CoalescingKey: Int] = [:]
@@ -74,44 +74,35 @@ struct EnqueueBatch {
     /// The receipt from the returned rows, one per key: a row was inserted exactly when its `coalesced` is still
     /// the batch's own repeat count.
     func receipt(_ returned: [EnqueueUpsert.Returned]) throws -> EnqueueReceipt {
-        let byKey = Dictionary(returned.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        var idOfRow: [QueueItemID] = []
-        idOfRow.reserveCapacity(rows.count)
-        var inserted = 0
-        for row in rows {
-            guard let stored = byKey[row.key] else {
-                throw TransferQueueError.corruptEntry(id: QueueItemID(0), reason: "no row returned for \(row.key.externalId)")
-            }
-            idOfRow.append(stored.id)
-            if stored.coalesced == row.repeats { inserted += 1 }
-        }
-        return EnqueueReceipt(
-            ids: rowOfRequest.map { idOfRow[$0] }, inserted: inserted, coalesced: rowOfRequest.count - inserted
-        )
+        try receipts(returned, splitInto: [rowOfRequest.count])[0]
     }
-}
 
-extension EnqueueBatch {
     /// The receipts of consecutive runs of the batch's requests, `counts` long each (the requests of one hook after
     /// another), as if each run had been enqueued after the ones before it: a request counts as inserted when it is
     /// the first of its key in the batch and its row is new, as merged otherwise.
     func receipts(_ returned: [EnqueueUpsert.Returned], splitInto counts: [Int]) throws -> [EnqueueReceipt] {
         precondition(counts.reduce(0, +) == rowOfRequest.count, "the runs do not cover the batch")
-        let whole = try receipt(returned)
         let byKey = Dictionary(returned.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        var seenRows = Set<Int>()
+        let stored = try rows.map { row in
+            guard let stored = byKey[row.key] else {
+                throw TransferQueueError.corruptEntry(id: QueueItemID(0), reason: "no row returned for \(row.key.externalId)")
+            }
+            return (id: stored.id, isNew: stored.coalesced == row.repeats)
+        }
         var receipts: [EnqueueReceipt] = []
         receipts.reserveCapacity(counts.count)
+        // Rows are numbered in the order their keys first appear, so a request is the first of its key exactly when
+        // its row is the next one not met yet.
+        var nextRow = 0
         var start = 0
         for count in counts {
+            let run = rowOfRequest[start..<start + count]
             var inserted = 0
-            for request in start..<start + count {
-                let row = rowOfRequest[request]
-                guard seenRows.insert(row).inserted else { continue }
-                if byKey[rows[row].key]?.coalesced == rows[row].repeats { inserted += 1 }
+            for row in run where row == nextRow {
+                nextRow += 1
+                if stored[row].isNew { inserted += 1 }
             }
-            receipts.append(EnqueueReceipt(
-                ids: Array(whole.ids[start..<start + count]), inserted: inserted, coalesced: count - inserted))
+            receipts.append(EnqueueReceipt(ids: run.map { stored[$0].id }, inserted: inserted, coalesced: count - inserted))
             start += count
         }
         return receipts
