@@ -16,7 +16,7 @@ public struct RuleFolder: Sendable {
     public let access: [String: SubscriptionAccess]
     /// The watched files' contents taken just before they were read (``RuleWatcher/snapshot(folder:subscriptionsPath:)``):
     /// a watcher started later compares against this, so a change made while the folder loaded is not missed.
-    package var filesBeforeLoading: [String: Data] = [:]
+    package let filesBeforeLoading: [String: Data]
 
     /// Loads and checks the rule files and the subscriptions. Every problem is reported, each with its file and line.
     /// With ``RuleBook/LoadPolicy/keepLoadable``, rule files that fail to load are left out of the book and listed
@@ -36,17 +36,15 @@ public struct RuleFolder: Sendable {
             throw RuleFolderError(problems: error.problems.map(\.description))
         }
         guard let path else {
-            var loaded = RuleFolder(folder: folder, subscriptionsPath: nil, book: book, subscriptions: [], access: [:])
-            loaded.filesBeforeLoading = before
-            return loaded
+            return RuleFolder(
+                folder: folder, subscriptionsPath: nil, book: book, subscriptions: [], access: [:],
+                filesBeforeLoading: before)
         }
         do {
             let configuration = try SubscriptionsFile.read(path: path, rules: book)
-            var loaded = RuleFolder(
+            return RuleFolder(
                 folder: folder, subscriptionsPath: path, book: book, subscriptions: configuration.subscriptions,
-                access: configuration.access)
-            loaded.filesBeforeLoading = before
-            return loaded
+                access: configuration.access, filesBeforeLoading: before)
         } catch {
             throw RuleFolderError(problems: error.problems.map(\.description))
         }

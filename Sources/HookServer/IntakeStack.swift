@@ -90,7 +90,7 @@ public struct IntakeStack: Sendable {
         watchInterval = settings.watchInterval
     }
 
-    static var reloads: MetricNameDescriptor {
+    static var reloadsMetric: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "hookrules", metricName: "reloads", unitName: "total",
             helpText: "Reloads of the rules and subscriptions, by result.")
@@ -105,16 +105,16 @@ public struct IntakeStack: Sendable {
                 do throws(RuleFolderError) {
                     try access.reload(folder)
                     reloads.reloaded()
-                    registry.makeCounter(descriptor: Self.reloads, labels: [("result", "loaded")]).increment()
+                    registry.makeCounter(descriptor: Self.reloadsMetric, labels: [("result", "loaded")]).increment()
                     logger.info("rules reloaded", metadata: ["generation": "\(generation)"])
                 } catch {
                     reloads.accessRejected(error.problems)
-                    registry.makeCounter(descriptor: Self.reloads, labels: [("result", "access_rejected")]).increment()
+                    registry.makeCounter(descriptor: Self.reloadsMetric, labels: [("result", "access_rejected")]).increment()
                     logger.error("reloaded rules, but kept the previous access settings", metadata: ["problems": "\(error)"])
                 }
             case .rejected(let problems):
                 reloads.rejected(problems)
-                registry.makeCounter(descriptor: Self.reloads, labels: [("result", "rejected")]).increment()
+                registry.makeCounter(descriptor: Self.reloadsMetric, labels: [("result", "rejected")]).increment()
                 logger.error("rules change did not load; the previous rules keep serving", metadata: ["problems": "\(problems)"])
             }
         }
