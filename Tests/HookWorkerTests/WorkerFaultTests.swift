@@ -34,10 +34,20 @@ struct WorkerFaultTests {
     /// Answers done after a short pause, counting what it was given.
     final class CountingProcessor: TransferProcessor {
         let delivered = Mutex<[String]>([])
+        /// Called after each delivery with how many there have been.
+        let afterEach: @Sendable (Int) -> Void
+
+        init(afterEach: @escaping @Sendable (Int) -> Void = { _ in }) {
+            self.afterEach = afterEach
+        }
 
         func process(_ claim: ClaimedRequest, deadline: ContinuousClock.Instant) async -> ProcessingResult {
             try? await Task.sleep(for: .milliseconds(20))
-            delivered.withLock { $0.append(claim.request.externalId) }
+            let count = delivered.withLock { delivered in
+                delivered.append(claim.request.externalId)
+                return delivered.count
+            }
+            afterEach(count)
             return .done
         }
     }
@@ -92,7 +102,9 @@ struct WorkerFaultTests {
         let (queue, folder) = try Self.makeQueue()
         defer { try? FileManager.default.removeItem(at: folder) }
         try await queue.enqueue(Self.requests(60))
-        let processor = CountingProcessor()
+        // The database goes down at the tenth delivery, from inside the worker's own work: a test that watched the
+        // count from outside could, on a loaded machine, see the worker finish all 60 before taking it down.
+        let processor = CountingProcessor { count in if count == 10 { queue.takeDown() } }
         let log = HealthLog()
         var settings = WorkerSettings(id: "outage-worker")
         settings.concurrency = 3
@@ -102,7 +114,6 @@ struct WorkerFaultTests {
             queue: queue, processor: processor, fanOut: nil, settings: settings, health: QueueHealth { log.record($0) })
         let running = Task { try await worker.run(until: StopRequest()) }
         while processor.delivered.withLock(\.count) < 10 { try await Task.sleep(for: .milliseconds(5)) }
-        queue.takeDown()
         try await Task.sleep(for: .seconds(1))
         #expect(!worker.health.isAvailable)
         queue.bringBack()
