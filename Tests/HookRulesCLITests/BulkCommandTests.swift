@@ -179,14 +179,20 @@ final class TemporaryFolder {
         try await withQueue { try await $0.list(state: .pending, limit: limit) }
     }
 
-    /// How many requests are pending in `queue/` (0 before the queue exists).
+    /// How many requests are pending in `queue/` (0 before the queue exists), read as an observer does: opened to
+    /// read only, so polling takes no lock a running `bulk` needs. A file the running process has created but not yet
+    /// migrated has nothing pending either.
     func pendingCount() async throws -> Int {
-        guard FileManager.default.fileExists(atPath: path("queue/\(SQLiteTransferQueue.fileName)")) else { return 0 }
-        return try await withQueue { try await $0.stats().total.pending }
+        do {
+            return try await withQueue(readOnly: true) { try await $0.stats().total.pending }
+        } catch SQLiteQueueError.missing, SQLiteQueueError.unknownSchema {
+            return 0
+        }
     }
 
-    private func withQueue<T>(_ body: (SQLiteTransferQueue) async throws -> T) async throws -> T {
-        let queue = try SQLiteTransferQueue(folder: url.appendingPathComponent("queue"))
+    private func withQueue<T>(readOnly: Bool = false, _ body: (SQLiteTransferQueue) async throws -> T) async throws -> T {
+        let folder = url.appendingPathComponent("queue")
+        let queue = try readOnly ? SQLiteTransferQueue(readingFolder: folder) : SQLiteTransferQueue(folder: folder)
         do {
             let result = try await body(queue)
             try await queue.close()
