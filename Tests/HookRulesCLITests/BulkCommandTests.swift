@@ -128,14 +128,15 @@ struct BulkCommandTests {
         let csv = try folder.write("many.csv", "id\n" + (1...rows).map { "\(9_007_199_254_740_992 + $0)" }.joined(separator: "\n"))
         let arguments = [
             "bulk", csv, "--subscription", "demo-hubspot", "--direction", "to", "--scope", "customer/updated",
-            "--batch-size", "50", "--rate", "5000/s", "--queue", folder.path("queue"),
+            "--batch-size", "50", "--queue", folder.path("queue"),
         ]
         var kills = 0
         for _ in 0..<3 {
-            let process = try CommandRunner.start(arguments)
-            // Let it commit some batches, then kill it without warning (the rate keeps the run long enough to be
-            // caught mid-way on a busy machine).
-            while process.isRunning, try await folder.pendingCount() < (kills + 1) * 2_000 {
+            // The rate makes a whole run last 30 s, so the killer catches it mid-way even when this test's own polls
+            // wait seconds for a thread on a machine busy with the other tests.
+            let process = try CommandRunner.start(arguments + ["--rate", "1000/s"])
+            // Let it commit some batches, then kill it without warning.
+            while process.isRunning, try await folder.pendingCount() < (kills + 1) * 1_000 {
                 try await Task.sleep(for: .milliseconds(20))
             }
             guard process.isRunning else { break }
