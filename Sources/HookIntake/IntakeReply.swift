@@ -15,10 +15,16 @@ public struct IntakeReply: Sendable, Equatable {
 
     /// A JSON body (the fields written in order, strings escaped, numbers and booleans as they are).
     static func json(_ status: Int, _ fields: [(String, JSONField)], headers: [(name: String, value: String)] = []) -> IntakeReply {
-        let members = fields.map { "\(JSONField.string($0.0).rendered):\($0.1.rendered)" }
-        return IntakeReply(
-            status: status, headers: [(name: "Content-Type", value: "application/json")] + headers,
-            body: Array("{\(members.joined(separator: ","))}\n".utf8))
+        var body: [UInt8] = [UInt8(ascii: "{")]
+        body.reserveCapacity(128)
+        for (index, (name, value)) in fields.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            JSONField.string(name).render(into: &body)
+            body.append(UInt8(ascii: ":"))
+            value.render(into: &body)
+        }
+        body.append(contentsOf: "}\n".utf8)
+        return IntakeReply(status: status, headers: [(name: "Content-Type", value: "application/json")] + headers, body: body)
     }
 
     /// A refusal: `{"error": reason}`.
@@ -40,25 +46,38 @@ enum JSONField {
     case boolean(Bool)
     case strings([String])
 
-    var rendered: String {
+    /// Appends the value as JSON, straight into the reply's bytes (every hook's reply is built here): strings are
+    /// escaped over their UTF-8, with no intermediate String.
+    func render(into out: inout [UInt8]) {
         switch self {
-        case .integer(let value): return String(value)
-        case .boolean(let value): return value ? "true" : "false"
-        case .strings(let values): return "[" + values.map { JSONField.string($0).rendered }.joined(separator: ",") + "]"
+        case .integer(let value): out.append(contentsOf: String(value).utf8)
+        case .boolean(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .strings(let values):
+            out.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONField.string(value).render(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
         case .string(let text):
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
+            out.append(UInt8(ascii: "\""))
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+                case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+                case UInt8(ascii: "\n"): out.append(contentsOf: #"\n"#.utf8)
+                case UInt8(ascii: "\r"): out.append(contentsOf: #"\r"#.utf8)
+                case UInt8(ascii: "\t"): out.append(contentsOf: #"\t"#.utf8)
+                case 0..<0x20:
+                    out.append(contentsOf: #"\u00"#.utf8)
+                    out.append(Self.hexDigits[Int(byte >> 4)])
+                    out.append(Self.hexDigits[Int(byte & 0xF)])
+                default: out.append(byte)  // UTF-8 of other characters is valid JSON as it is
                 }
             }
-            return out + "\""
+            out.append(UInt8(ascii: "\""))
         }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
