@@ -99,13 +99,9 @@ extension QueueHealth.Change: CustomStringConvertible {
         switch self {
         case let .lost(reason): "the queue is out of reach, retrying: \(reason)"
         case let .stillLost(duration, reason):
-            "the queue is still out of reach after \(Self.seconds(duration)): \(reason)"
+            "the queue is still out of reach after \(duration.secondsText): \(reason)"
         case let .restored(duration, failedCalls):
-            "the queue answers again after \(Self.seconds(duration)) (\(failedCalls) failed call(s))"
+            "the queue answers again after \(duration.secondsText) (\(failedCalls) failed call(s))"
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> String {
-        String(format: "%.1f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
 }

@@ -43,7 +43,7 @@ public struct HTTPTarget: TransferProcessor {
         let allowed = ContinuousClock.now.duration(to: deadline)
         let client = client
         do {
-            return try await withDeadline(deadline, "timed out: no complete response within \(Self.seconds(allowed))") {
+            return try await withDeadline(deadline, "timed out: no complete response within \(allowed.secondsText)") {
                 let response = try await client.execute(
                     request, deadline: .now() + .nanoseconds(max(0, allowed.nanoseconds)))
                 let excerpt = try await Self.excerpt(of: response)
@@ -64,13 +64,6 @@ public struct HTTPTarget: TransferProcessor {
         request.headers.add(name: "X-HookRules-Worker", value: worker)
         request.body = .bytes(ByteBuffer(bytes: body))
         return request
-    }
-
-    /// `2 s`, `1.5 s`: a duration to a tenth of a second, as an operator reads it (the time left when a delivery
-    /// starts is its timeout less a few microseconds).
-    static func seconds(_ duration: Duration) -> String {
-        let tenths = (max(0, duration.nanoseconds) + 50_000_000) / 100_000_000
-        return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
     }
 
     static func result(status: HTTPResponseStatus, retryAfter: String?, excerpt: String) -> ProcessingResult {

@@ -105,7 +105,7 @@ struct QueueCalls: Sendable {
         let queue = queue
         let deadline = ContinuousClock.now + timeout
         let call = { @Sendable in
-            try await withDeadline(deadline, "no answer from the queue within \(timeout)") { try await operation(queue) }
+            try await withDeadline(deadline, "no answer from the queue within \(timeout.secondsText)") { try await operation(queue) }
         }
         guard patient else { return try await call() }
         return try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
@@ -121,7 +121,7 @@ struct QueueCalls: Sendable {
             if timeout > Self.probeAfter {
                 group.addTask {
                     try await Task.sleep(for: Self.probeAfter)
-                    try await withDeadline(deadline, "no answer from the queue within \(timeout)") { try await queue.probe() }
+                    try await withDeadline(deadline, "no answer from the queue within \(timeout.secondsText)") { try await queue.probe() }
                     return .databaseAnswersProbe
                 }
             }

@@ -1,3 +1,5 @@
+import HookQueue
+
 /// How a ``TransferWorker`` runs.
 public struct WorkerSettings: Sendable {
     /// Names the worker in the queue (`claimed by`) and to the target; unique per process.
@@ -104,7 +106,7 @@ public enum WorkerError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .queueUnavailable(duration, reason):
-            "the queue has been out of reach for \(duration.components.seconds) s, longer than allowed: \(reason)"
+            "the queue has been out of reach for \(duration.secondsText), longer than allowed: \(reason)"
         }
     }
 }
