@@ -29,7 +29,7 @@ struct HealthRoutes<Context: RequestContext>: Sendable {
             // The queue's probe (a connection of its own, not the pool, which keeps callers waiting while the
             // database is away), bounded so the load balancer polling it gets an answer in time.
             let queue = queue
-            try await withDeadline(.now + Self.probeTimeout, "no answer within \(Self.probeTimeout)") { try await queue.probe() }
+            try await withDeadline(.now + Self.probeTimeout, "no answer within \(Self.probeTimeout.secondsText)") { try await queue.probe() }
             lines.append("queue: reachable")
         } catch {
             ready = false

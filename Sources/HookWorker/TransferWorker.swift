@@ -137,7 +137,7 @@ public struct TransferWorker: Sendable {
                 await processor.process(claim, deadline: deadline)
             }
         } catch let error as DeadlineExceeded {
-            return .retry(error: "\(error) (\(settings.deliveryTimeout))", retryAfter: nil)
+            return .retry(error: "\(error) (\(settings.deliveryTimeout.secondsText))", retryAfter: nil)
         } catch {
             return nil
         }

@@ -93,7 +93,7 @@ struct WorkerFaultTests {
         let latest = deadline + .milliseconds(250)
         #expect(beats.allSatisfy { $0.at < latest }, "renewed after the deadline: \(beats.map { deadline.duration(to: $0.at) })")
         let dead = try await queue.inner.list(state: .dead, limit: 5)
-        #expect(dead.first?.lastError == "no result within the delivery's deadline (2.0 seconds)", "\(dead)")
+        #expect(dead.first?.lastError == "no result within the delivery's deadline (2 s)", "\(dead)")
         try await queue.close()
     }
 
